@@ -1,0 +1,342 @@
+// The appointment workflow's public contract, shared by the workflow, the worker and the API.
+// Changing a name or a shape here is a breaking change for running workflows and outside callers:
+// add a new version instead of editing one in place.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const WORKFLOW_TYPE = 'appointmentLifecycle';
+export const DEFAULT_CORE_TASK_QUEUE = 'aro-core';
+
+export function appointmentWorkflowId(tenantId: string, externalAppointmentId: string): string {
+  return `appt:${tenantId}:${externalAppointmentId}`;
+}
+
+export const searchAttributes = {
+  tenantId: defineSearchAttributeKey('AroTenantId', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('AroStatus', SearchAttributeType.KEYWORD),
+  startsAt: defineSearchAttributeKey('AroStartsAt', SearchAttributeType.DATETIME),
+  needsAttention: defineSearchAttributeKey('AroNeedsAttention', SearchAttributeType.BOOL),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Domain shapes (plain data: everything crossing into workflow history is JSON).
+
+export type Channel = 'sms' | 'whatsapp';
+
+export type AppointmentStatus =
+  | 'scheduled'
+  | 'awaiting_confirmation'
+  | 'confirmed'
+  | 'reschedule_requested'
+  | 'cancelled'
+  | 'completed'
+  | 'no_show';
+
+export const CLOSED_STATUSES: readonly AppointmentStatus[] = ['cancelled', 'completed', 'no_show'];
+
+export interface Patient {
+  name: string;
+  /** E.164 */
+  phone: string;
+  locale?: string;
+}
+
+export interface AppointmentDetails {
+  externalId: string;
+  /** UTC ISO-8601 instant */
+  startsAt: string;
+  durationMinutes: number;
+  patient: Patient;
+  provider?: string;
+  location?: string;
+}
+
+/** One reminder touch of a tenant's policy. */
+export interface TouchRule {
+  /** ISO-8601 duration before the start, e.g. "P2D", "PT2H". */
+  before: string;
+  channel: Channel;
+  /** Template kind to send. */
+  template: string;
+  /** Whether this touch asks the patient to confirm (moves the appointment to awaiting_confirmation). */
+  asksConfirmation?: boolean;
+  /** Only send when the appointment is in one of these states (default: not yet confirmed or confirmed). */
+  onlyIf?: AppointmentStatus[];
+}
+
+/** What a bare "CANCEL" reply means. */
+export type CancelKeywordPolicy = 'opt_out_and_ask' | 'cancel_appointment';
+
+export interface QuietHours {
+  /** "HH:MM" local time at which quiet hours begin. */
+  start: string;
+  /** "HH:MM" local time at which quiet hours end. */
+  end: string;
+}
+
+export interface Policy {
+  version: number;
+  bookingConfirmation: { enabled: boolean; channel: Channel };
+  reminders: TouchRule[];
+  quietHours: QuietHours | null;
+  /** Unconfirmed this long before the start → needs attention. */
+  confirmationDeadline: string | null;
+  reviewRequest: { after: string; channel: Channel } | null;
+  rebookMessage: { after: string; channel: Channel } | null;
+  /** How long after the end to wait for attendance before closing the lifecycle. */
+  attendanceWindow: string;
+  cancelKeyword: CancelKeywordPolicy;
+  /** Lifetime of the signed reschedule link. */
+  rescheduleLinkTtl: string;
+  rescheduleUrl: string | null;
+  frequencyCap: { perDay: number; perWeek: number };
+  fallbackToSms: boolean;
+}
+
+export interface LifecycleInput {
+  tenantId: string;
+  /** Time zone of the clinic (IANA), used by activities only. */
+  timeZone: string;
+  appointment: AppointmentDetails;
+  policy: Policy;
+  /** Booking event that created the workflow. */
+  bookingEventId?: string;
+  /** Carried over by continue-as-new; absent on a fresh start. */
+  carried?: CarriedState;
+  /** History length at which the workflow continues as new even if the server does not suggest it. */
+  historyLimit?: number;
+}
+
+export type TouchKind =
+  | 'booking_confirmation'
+  | 'reminder'
+  | 'confirmation_deadline'
+  | 'review_request'
+  | 'rebook'
+  | 'attendance_window';
+
+export type TouchState = 'pending' | 'sent' | 'skipped' | 'cancelled';
+
+/** A planned touch: a message (or a check) due at a UTC instant. */
+export interface PlannedTouch {
+  id: string;
+  kind: TouchKind;
+  /** UTC ISO instant at which it is due. */
+  at: string;
+  channel?: Channel;
+  template?: string;
+  asksConfirmation?: boolean;
+  onlyIf?: AppointmentStatus[];
+  /** Why the instant differs from the rule (e.g. moved out of quiet hours). */
+  note?: string;
+}
+
+export interface Touch extends PlannedTouch {
+  state: TouchState;
+  outcome?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  detail?: string;
+}
+
+export interface MessageEntry {
+  at: string;
+  direction: 'outbound' | 'inbound';
+  channel: Channel;
+  body: string;
+  kind?: string;
+  status: string;
+  commandId?: string;
+  providerMessageId?: string;
+}
+
+export interface CarriedState {
+  status: AppointmentStatus;
+  needsAttention: string[];
+  appointment: AppointmentDetails;
+  touches: Touch[];
+  timeline: TimelineEntry[];
+  messages: MessageEntry[];
+  revision: number;
+  optedOut: boolean;
+  seenEvents: string[];
+  attendance?: 'completed' | 'no_show';
+}
+
+export interface AppointmentSnapshot {
+  workflowId: string;
+  tenantId: string;
+  status: AppointmentStatus;
+  needsAttention: boolean;
+  attentionReasons: string[];
+  optedOut: boolean;
+  appointment: AppointmentDetails;
+  nextTouch: { at: string; kind: TouchKind; template?: string } | null;
+  touches: Touch[];
+  timeline: TimelineEntry[];
+  messages: MessageEntry[];
+  policyVersion: number;
+  revision: number;
+  closed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals, updates, query.
+
+export interface BookingUpdatedSignal {
+  eventId: string;
+  appointment: AppointmentDetails;
+}
+export interface BookingCancelledSignal {
+  eventId: string;
+  reason?: string;
+}
+export interface InboundMessageSignal {
+  /** Provider message id (or a dev id): dedupes redelivery. */
+  messageId: string;
+  from: string;
+  body: string;
+  channel: Channel;
+  receivedAt: string;
+}
+export interface DeliveryStatusSignal {
+  providerMessageId: string;
+  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'undelivered' | 'read';
+  errorCode?: string;
+}
+export interface AttendanceSignal {
+  eventId: string;
+  outcome: 'completed' | 'no_show';
+}
+
+export const bookingUpdatedSignal = defineSignal<[BookingUpdatedSignal]>('bookingUpdated');
+export const bookingCancelledSignal = defineSignal<[BookingCancelledSignal]>('bookingCancelled');
+export const inboundMessageSignal = defineSignal<[InboundMessageSignal]>('inboundMessage');
+export const deliveryStatusSignal = defineSignal<[DeliveryStatusSignal]>('deliveryStatus');
+export const attendanceSignal = defineSignal<[AttendanceSignal]>('attendance');
+
+export interface StaffAction {
+  /** Who did it (API key name, operator); recorded in the timeline and audit log. */
+  actor: string;
+}
+export interface CancelAction extends StaffAction {
+  reason?: string;
+}
+
+export const confirmUpdate = defineUpdate<AppointmentSnapshot, [StaffAction]>('confirm');
+export const cancelUpdate = defineUpdate<AppointmentSnapshot, [CancelAction]>('cancel');
+export const resendReminderUpdate = defineUpdate<AppointmentSnapshot, [StaffAction]>('resendReminder');
+
+export const snapshotQuery = defineQuery<AppointmentSnapshot>('snapshot');
+
+// ---------------------------------------------------------------------------------------------
+// Error types (ApplicationFailure.type) shared by activities, workflow and API.
+
+export const ErrorType = {
+  /** The provider refused permanently (invalid number, blocked sender...): do not retry. */
+  ProviderPermanent: 'ProviderPermanentError',
+  /** The provider failed in a way that may pass (5xx, 429, timeout): retry with backoff. */
+  ProviderTransient: 'ProviderTransientError',
+  /** Input that can never succeed (unknown tenant, bad template): do not retry. */
+  InvalidCommand: 'InvalidCommandError',
+  /** A staff action not allowed in the appointment's current state. */
+  InvalidTransition: 'InvalidTransitionError',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Skill and bookkeeping activity shapes.
+
+export type MessageUrgency = 'routine' | 'transactional';
+
+export interface SendMessageCommand {
+  tenantId: string;
+  /** Deterministic: workflow id + step; the idempotency key of this send. */
+  commandId: string;
+  workflowId: string;
+  appointmentExternalId: string;
+  to: string;
+  patientName: string;
+  locale?: string;
+  channel: Channel;
+  template: string;
+  urgency: MessageUrgency;
+  /** Workflow time at which the send was decided (quiet hours and caps are judged at this instant). */
+  at: string;
+  appointment: AppointmentDetails;
+  variables?: Record<string, string>;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; providerMessageId: string; body: string; channel: Channel; providerStatus: string }
+  | { status: 'refused'; reason: 'opted_out' | 'quiet_hours' | 'frequency_cap'; detail?: string };
+
+export type ReplyIntent =
+  | 'confirm'
+  | 'cancel'
+  | 'reschedule'
+  | 'opt_out'
+  | 'opt_in'
+  | 'help'
+  | 'question'
+  | 'unknown';
+
+export interface ClassifyCommand {
+  tenantId: string;
+  commandId: string;
+  text: string;
+  locale?: string;
+}
+
+export interface Classification {
+  intent: ReplyIntent;
+  confidence: number;
+  /** Set when the reply is exactly a carrier keyword (STOP, START, HELP, CANCEL...). */
+  carrierKeyword?: string;
+}
+
+export interface PlanTouchesCommand {
+  timeZone: string;
+  policy: Policy;
+  appointment: AppointmentDetails;
+  /** Workflow time: touches due before it are skipped. */
+  now: string;
+  revision: number;
+  includeBookingConfirmation: boolean;
+}
+
+export interface PlanFollowUpCommand {
+  timeZone: string;
+  policy: Policy;
+  appointment: AppointmentDetails;
+  outcome: 'completed' | 'no_show';
+  now: string;
+  revision: number;
+}
+
+export interface ProjectionCommand {
+  tenantId: string;
+  snapshot: AppointmentSnapshot;
+}
+
+export interface AuditCommand {
+  tenantId: string;
+  dedupeKey: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+export interface ConsentCommand {
+  tenantId: string;
+  phone: string;
+  change: 'opt_out' | 'opt_in';
+  source: 'keyword' | 'reply' | 'staff' | 'provider';
+  messageId?: string;
+  detail?: string;
+  at: string;
+}
