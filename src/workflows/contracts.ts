@@ -160,7 +160,10 @@ export interface CarriedState {
   touches: Touch[];
   timeline: TimelineEntry[];
   messages: MessageEntry[];
-  revision: number;
+  /** Bumped by every re-plan (reschedule, opt-in); prefixes touch ids so command ids never repeat. */
+  planRevision: number;
+  /** Bumped by every recorded state; orders projections. */
+  stateVersion: number;
   optedOut: boolean;
   seenEvents: string[];
   attendance?: 'completed' | 'no_show';
@@ -179,6 +182,7 @@ export interface AppointmentSnapshot {
   timeline: TimelineEntry[];
   messages: MessageEntry[];
   policyVersion: number;
+  /** State version: increases with every change the workflow records. */
   revision: number;
   closed: boolean;
 }
@@ -249,7 +253,12 @@ export const ErrorType = {
 // ---------------------------------------------------------------------------------------------
 // Skill and bookkeeping activity shapes.
 
-export type MessageUrgency = 'routine' | 'transactional';
+/**
+ * routine: reminders and follow-ups (held in quiet hours, counted by the frequency cap);
+ * transactional: answers and notices the patient needs now (cancellations, time changes);
+ * consent: the one confirmation of an opt-out, the only message an opted-out patient gets.
+ */
+export type MessageUrgency = 'routine' | 'transactional' | 'consent';
 
 export interface SendMessageCommand {
   tenantId: string;
@@ -307,6 +316,12 @@ export interface PlanTouchesCommand {
   includeBookingConfirmation: boolean;
 }
 
+export interface TouchPlanResult {
+  touches: PlannedTouch[];
+  /** Touches of the policy that were not planned, with the reason (shown in the timeline). */
+  skipped: { kind: string; template?: string; reason: string }[];
+}
+
 export interface PlanFollowUpCommand {
   timeZone: string;
   policy: Policy;
@@ -316,13 +331,14 @@ export interface PlanFollowUpCommand {
   revision: number;
 }
 
-export interface ProjectionCommand {
+export interface RecordStateCommand {
   tenantId: string;
   snapshot: AppointmentSnapshot;
+  /** Audit entries produced since the last record (each with a deterministic dedupe key). */
+  audit: AuditEntry[];
 }
 
-export interface AuditCommand {
-  tenantId: string;
+export interface AuditEntry {
   dedupeKey: string;
   actor: string;
   action: string;
@@ -333,6 +349,8 @@ export interface AuditCommand {
 
 export interface ConsentCommand {
   tenantId: string;
+  /** Deterministic from the workflow: a retried write records once. */
+  dedupeKey: string;
   phone: string;
   change: 'opt_out' | 'opt_in';
   source: 'keyword' | 'reply' | 'staff' | 'provider';

@@ -1,0 +1,34 @@
+// The activities, built over their dependencies so tests and the worker pass real (or local)
+// implementations. Skills run on the tenant's task queue; bookkeeping runs on the core queue.
+import type { Db } from '../db/prisma';
+import { createAppointmentRecord } from './appointment-record';
+import { createConsentRecord } from './consent';
+import { createMessagingSend } from './messaging-send';
+import { createNlpClassify } from './nlp-classify';
+import { createPlanningActivities } from './planning';
+import type { MessagingProvider } from './providers/messaging-provider';
+
+export interface ActivityDeps {
+  db: Db;
+  providers: Record<string, MessagingProvider>;
+}
+
+/** Skills: act on the outside world for one tenant; registered on that tenant's queue. */
+export function createSkillActivities(deps: ActivityDeps) {
+  return {
+    'messaging.send': createMessagingSend(deps),
+    'nlp.classify': createNlpClassify(),
+  };
+}
+
+/** Bookkeeping: schedule computation and recording; registered on the core queue. */
+export function createBookkeepingActivities(deps: Pick<ActivityDeps, 'db'>) {
+  return {
+    ...createPlanningActivities(),
+    recordAppointmentState: createAppointmentRecord(deps),
+    recordConsent: createConsentRecord(deps),
+  };
+}
+
+export type SkillActivities = ReturnType<typeof createSkillActivities>;
+export type BookkeepingActivities = ReturnType<typeof createBookkeepingActivities>;

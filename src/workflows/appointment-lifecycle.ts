@@ -1,0 +1,545 @@
+// appointmentLifecycle: one appointment from booking to follow-up, the system of record for its
+// state. Signal and update handlers only queue events; the main loop handles them one at a time
+// between touches, so every side effect happens in one place and in a replayable order.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BookkeepingActivities, SkillActivities } from '../activities';
+import { tenantTaskQueue } from '../routing/tenant-task-queue';
+import {
+  ErrorType,
+  attendanceSignal,
+  bookingCancelledSignal,
+  bookingUpdatedSignal,
+  cancelUpdate,
+  confirmUpdate,
+  deliveryStatusSignal,
+  inboundMessageSignal,
+  resendReminderUpdate,
+  searchAttributes,
+  snapshotQuery,
+  type AppointmentSnapshot,
+  type AttendanceSignal,
+  type BookingCancelledSignal,
+  type BookingUpdatedSignal,
+  type Channel,
+  type DeliveryStatusSignal,
+  type InboundMessageSignal,
+  type LifecycleInput,
+  type MessageUrgency,
+  type StaffAction,
+  type Touch,
+  type TouchPlanResult,
+} from './contracts';
+import { LifecycleState } from './lifecycle-state';
+
+/** Replies below this confidence go to staff instead of being acted on. */
+const CONFIDENCE_THRESHOLD = 0.6;
+const DEFAULT_HISTORY_LIMIT = 10_000;
+
+type LifecycleEvent =
+  | { type: 'booking'; payload: BookingUpdatedSignal }
+  | { type: 'cancelled'; payload: BookingCancelledSignal }
+  | { type: 'inbound'; payload: InboundMessageSignal }
+  | { type: 'delivery'; payload: DeliveryStatusSignal }
+  | { type: 'attendance'; payload: AttendanceSignal }
+  | { type: 'staff'; id: number; action: 'confirm' | 'cancel' | 'resendReminder'; by: StaffAction; reason?: string };
+
+const bookkeeping = proxyActivities<BookkeepingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+export async function appointmentLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot> {
+  const { workflowId } = workflowInfo();
+  const { tenantId, policy, timeZone } = input;
+  const skills = proxyActivities<SkillActivities>({
+    taskQueue: tenantTaskQueue(tenantId),
+    startToCloseTimeout: '1m',
+    // A reminder that cannot go out within the hour is stale: give up and tell the clinic.
+    scheduleToCloseTimeout: '1h',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '5m',
+      nonRetryableErrorTypes: [ErrorType.ProviderPermanent, ErrorType.InvalidCommand],
+    },
+  });
+
+  const state = input.carried ? new LifecycleState(input.carried) : LifecycleState.fresh(input.appointment);
+  const events: LifecycleEvent[] = [];
+  const finishedStaffActions = new Set<number>();
+  let staffActionCount = 0;
+
+  const now = () => new Date().toISOString();
+  const snapshot = () => state.snapshot(workflowId, tenantId, policy.version);
+
+  // ---------------------------------------------------------------------------------------------
+  // Handlers: validate, queue, and (for updates) wait until the main loop has acted.
+
+  setHandler(bookingUpdatedSignal, (payload) => void events.push({ type: 'booking', payload }));
+  setHandler(bookingCancelledSignal, (payload) => void events.push({ type: 'cancelled', payload }));
+  setHandler(inboundMessageSignal, (payload) => void events.push({ type: 'inbound', payload }));
+  setHandler(deliveryStatusSignal, (payload) => void events.push({ type: 'delivery', payload }));
+  setHandler(attendanceSignal, (payload) => void events.push({ type: 'attendance', payload }));
+  setHandler(snapshotQuery, snapshot);
+
+  const staffAction = async (action: 'confirm' | 'cancel' | 'resendReminder', by: StaffAction, reason?: string) => {
+    const id = ++staffActionCount;
+    events.push({ type: 'staff', id, action, by, reason });
+    await condition(() => finishedStaffActions.has(id));
+    return snapshot();
+  };
+  const refuseWhenClosed = (action: string) => {
+    if (state.isClosedStatus || state.closed) {
+      throw new Error(`cannot ${action}: the appointment is ${state.status}`);
+    }
+  };
+  setHandler(confirmUpdate, (by) => staffAction('confirm', by), {
+    validator: (_by) => refuseWhenClosed('confirm'),
+  });
+  setHandler(cancelUpdate, (by) => staffAction('cancel', by, by.reason), {
+    validator: (_by) => refuseWhenClosed('cancel'),
+  });
+  setHandler(resendReminderUpdate, (by) => staffAction('resendReminder', by), {
+    validator: (_by) => {
+      refuseWhenClosed('resend a reminder');
+      if (state.optedOut) throw new Error('cannot resend a reminder: the patient has opted out of messages');
+    },
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Side effects.
+
+  async function record(): Promise<void> {
+    state.stateVersion++;
+    const snap = snapshot();
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: snap.status },
+      { key: searchAttributes.needsAttention, value: snap.needsAttention },
+      { key: searchAttributes.startsAt, value: new Date(snap.appointment.startsAt) },
+    ]);
+    const audit = state.pendingAudit;
+    state.pendingAudit = [];
+    await bookkeeping.recordAppointmentState({ tenantId, snapshot: snap, audit });
+  }
+
+  function audit(action: string, detail: Record<string, unknown> = {}, actor = 'aro'): void {
+    state.audit({
+      dedupeKey: `${workflowId}:${state.stateVersion}:${state.pendingAudit.length}:${action}`,
+      actor,
+      action,
+      subject: workflowId,
+      detail,
+      at: now(),
+    });
+  }
+
+  /** Sends one message; returns whether it went out. Failures are recorded, never thrown. */
+  async function send(step: string, template: string, channel: Channel, urgency: MessageUrgency): Promise<boolean> {
+    const commandId = `${workflowId}:${step}`;
+    const at = now();
+    try {
+      const outcome = await skills['messaging.send']({
+        tenantId,
+        commandId,
+        workflowId,
+        appointmentExternalId: state.appointment.externalId,
+        to: state.appointment.patient.phone,
+        patientName: state.appointment.patient.name,
+        locale: state.appointment.patient.locale,
+        channel,
+        template,
+        urgency,
+        at,
+        appointment: state.appointment,
+      });
+      if (outcome.status === 'refused') {
+        state.note(at, 'message.held', `${template}: ${outcome.reason}`);
+        return false;
+      }
+      state.messages.push({
+        at,
+        direction: 'outbound',
+        channel: outcome.channel,
+        body: outcome.body,
+        kind: template,
+        status: outcome.providerStatus,
+        commandId,
+        providerMessageId: outcome.providerMessageId,
+      });
+      state.note(at, 'message.sent', template);
+      return true;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const reason = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
+      state.note(at, 'message.failed', `${template}: ${reason}`);
+      if (channel === 'whatsapp' && policy.fallbackToSms) {
+        state.note(at, 'message.fallback', `${template}: retrying by SMS`);
+        return send(`${step}:sms-fallback`, template, 'sms', urgency);
+      }
+      state.raiseAttention(`delivery_failed:${template}`);
+      audit('message.failed', { template, reason });
+      return false;
+    }
+  }
+
+  async function planFromBooking(includeBookingConfirmation: boolean): Promise<void> {
+    const plan: TouchPlanResult = await bookkeeping.planTouches({
+      timeZone,
+      policy,
+      appointment: state.appointment,
+      now: now(),
+      revision: state.planRevision,
+      includeBookingConfirmation,
+    });
+    state.addTouches(plan.touches);
+    for (const s of plan.skipped) state.note(now(), 'touch.skipped', `${s.template ?? s.kind}: ${s.reason}`);
+  }
+
+  function cancelMessageTouches(outcome: string): void {
+    state.cancelPending(outcome, (t) => t.template !== undefined);
+  }
+
+  async function cancelAppointment(by: string, reason: string | undefined, noticeTemplate: string | null): Promise<void> {
+    const at = now();
+    state.status = 'cancelled';
+    state.cancelPending('appointment cancelled');
+    state.clearAttention('unconfirmed', 'reschedule_requested');
+    state.note(at, 'appointment.cancelled', [by, reason].filter(Boolean).join(': '));
+    audit('appointment.cancelled', { by, reason }, by);
+    if (noticeTemplate && state.patientWasMessaged) await send(`cancel:${state.planRevision}`, noticeTemplate, 'sms', 'transactional');
+    state.closed = true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events.
+
+  async function onBooking(e: BookingUpdatedSignal): Promise<void> {
+    if (!state.firstSighting(`booking:${e.eventId}`)) return;
+    if (state.isClosedStatus) {
+      state.note(now(), 'booking.ignored', `event ${e.eventId} arrived after the appointment was ${state.status}`);
+      return;
+    }
+    const moved = e.appointment.startsAt !== state.appointment.startsAt;
+    state.appointment = { ...e.appointment };
+    if (!moved) {
+      state.note(now(), 'booking.updated', 'details changed');
+      return;
+    }
+    const previous = state.status;
+    state.planRevision++;
+    state.cancelPending('rescheduled');
+    state.status = 'scheduled';
+    state.clearAttention('unconfirmed', 'reschedule_requested');
+    state.note(now(), 'appointment.rescheduled', `now ${e.appointment.startsAt} (was ${previous})`);
+    audit('appointment.rescheduled', { startsAt: e.appointment.startsAt });
+    if (state.patientWasMessaged && !state.optedOut) {
+      await send(`rescheduled:${state.planRevision}`, 'rescheduled_notice', 'sms', 'transactional');
+    }
+    await planFromBooking(false);
+  }
+
+  async function onInbound(e: InboundMessageSignal): Promise<void> {
+    if (!state.firstSighting(`inbound:${e.messageId}`)) return;
+    state.messages.push({ at: e.receivedAt, direction: 'inbound', channel: e.channel, body: e.body, status: 'received' });
+    const classification = await skills['nlp.classify']({
+      tenantId,
+      commandId: `${workflowId}:reply:${e.messageId}:classify`,
+      text: e.body,
+      locale: state.appointment.patient.locale,
+    });
+    const { intent, confidence, carrierKeyword } = classification;
+    const step = `reply:${e.messageId}`;
+    state.note(now(), 'reply.classified', `${intent} (${confidence.toFixed(2)})${carrierKeyword ? ` keyword ${carrierKeyword}` : ''}`);
+
+    if (intent === 'opt_out') {
+      await optOut(e, carrierKeyword);
+      return;
+    }
+    if (intent === 'opt_in') {
+      await bookkeeping.recordConsent({
+        tenantId,
+        dedupeKey: `${workflowId}:${step}:opt_in`,
+        phone: e.from,
+        change: 'opt_in',
+        source: carrierKeyword ? 'keyword' : 'reply',
+        messageId: e.messageId,
+        detail: e.body,
+        at: now(),
+      });
+      state.optedOut = false;
+      state.note(now(), 'consent.opt_in', e.body);
+      audit('consent.opt_in', { messageId: e.messageId });
+      await send(`${step}:opt_in_ack`, 'opt_in_ack', 'sms', 'transactional');
+      if (!state.isClosedStatus) {
+        state.planRevision++;
+        await planFromBooking(false);
+      }
+      return;
+    }
+    if (intent === 'help') {
+      await send(`${step}:help`, 'help', 'sms', 'transactional');
+      return;
+    }
+    if (confidence < CONFIDENCE_THRESHOLD || intent === 'question' || intent === 'unknown') {
+      state.raiseAttention(`reply:${e.messageId}`);
+      state.note(now(), 'reply.needs_attention', e.body);
+      audit('reply.needs_attention', { messageId: e.messageId, text: e.body, intent, confidence });
+      await send(`${step}:holding`, 'holding', 'sms', 'transactional');
+      return;
+    }
+    if (state.isClosedStatus) {
+      state.raiseAttention(`reply:${e.messageId}`);
+      state.note(now(), 'reply.needs_attention', `${intent} after the appointment was ${state.status}: ${e.body}`);
+      return;
+    }
+    if (intent === 'confirm') {
+      if (state.status !== 'confirmed') {
+        state.status = 'confirmed';
+        state.clearAttention('unconfirmed');
+        state.note(now(), 'appointment.confirmed', 'by patient reply');
+        audit('appointment.confirmed', { by: 'patient', messageId: e.messageId }, 'patient');
+        await send(`${step}:confirm_ack`, 'confirm_ack', 'sms', 'transactional');
+      }
+      return;
+    }
+    if (intent === 'cancel') {
+      await cancelAppointment('patient', e.body, null);
+      // The patient asked: always answer, even though cancelAppointment stays silent on its own.
+      await send(`${step}:cancel_ack`, 'cancel_ack', 'sms', 'transactional');
+      state.note(now(), 'clinic.notified', 'patient cancelled by reply');
+      return;
+    }
+    // reschedule
+    state.status = 'reschedule_requested';
+    state.note(now(), 'appointment.reschedule_requested', e.body);
+    audit('appointment.reschedule_requested', { messageId: e.messageId, text: e.body }, 'patient');
+    if (policy.rescheduleUrl) {
+      await send(`${step}:reschedule_link`, 'reschedule_link', 'sms', 'transactional');
+    } else {
+      // No self-service page: the clinic has to call back, so it must see this.
+      state.raiseAttention('reschedule_requested');
+      await send(`${step}:reschedule_request_ack`, 'reschedule_request_ack', 'sms', 'transactional');
+    }
+  }
+
+  async function optOut(e: InboundMessageSignal, carrierKeyword: string | undefined): Promise<void> {
+    const step = `reply:${e.messageId}`;
+    await bookkeeping.recordConsent({
+      tenantId,
+      dedupeKey: `${workflowId}:${step}:opt_out`,
+      phone: e.from,
+      change: 'opt_out',
+      source: carrierKeyword ? 'keyword' : 'reply',
+      messageId: e.messageId,
+      detail: e.body,
+      at: now(),
+    });
+    state.optedOut = true;
+    cancelMessageTouches('patient opted out');
+    state.note(now(), 'consent.opt_out', e.body);
+    audit('consent.opt_out', { messageId: e.messageId, keyword: carrierKeyword }, 'patient');
+
+    if (carrierKeyword === 'CANCEL' && !state.isClosedStatus) {
+      if (policy.cancelKeyword === 'cancel_appointment') {
+        await cancelAppointment('patient', 'replied CANCEL', null);
+        await send(`${step}:cancel_ack`, 'cancel_ack', 'sms', 'consent');
+        state.note(now(), 'clinic.notified', 'patient cancelled by replying CANCEL');
+        return;
+      }
+      // US rules treat a bare CANCEL as revoking consent: record it, and use the one allowed
+      // confirmation to say the appointment still stands; staff follow up.
+      state.raiseAttention('cancel_keyword');
+      await send(`${step}:opt_out_cancel_ask`, 'opt_out_cancel_ask', 'sms', 'consent');
+      return;
+    }
+    await send(`${step}:opt_out_ack`, 'opt_out_ack', 'sms', 'consent');
+  }
+
+  async function onDelivery(e: DeliveryStatusSignal): Promise<void> {
+    if (!state.firstSighting(`delivery:${e.providerMessageId}:${e.status}`)) return;
+    const message = state.messages.find((m) => m.providerMessageId === e.providerMessageId);
+    if (!message) return;
+    message.status = e.status;
+    if (e.status !== 'failed' && e.status !== 'undelivered') return;
+    state.note(now(), 'message.failed', `${message.kind ?? 'message'}: ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''}`);
+    if (message.channel === 'whatsapp' && policy.fallbackToSms && message.kind) {
+      state.note(now(), 'message.fallback', `${message.kind}: re-sending by SMS`);
+      if (await send(`${message.commandId}:sms-fallback`, message.kind, 'sms', 'transactional')) return;
+    }
+    state.raiseAttention(`delivery_failed:${message.kind ?? e.providerMessageId}`);
+    audit('message.failed', { providerMessageId: e.providerMessageId, status: e.status, errorCode: e.errorCode });
+  }
+
+  async function onAttendance(e: AttendanceSignal): Promise<void> {
+    if (!state.firstSighting(`attendance:${e.eventId}`)) return;
+    if (state.status === 'cancelled' || state.attendance) {
+      state.note(now(), 'attendance.ignored', `${e.outcome} reported after ${state.attendance ?? state.status}`);
+      return;
+    }
+    state.attendance = e.outcome;
+    state.status = e.outcome;
+    state.cancelPending('visit took place');
+    state.clearAttention('unconfirmed');
+    state.note(now(), `appointment.${e.outcome}`);
+    audit(`appointment.${e.outcome}`, { eventId: e.eventId });
+    state.planRevision++;
+    const plan = await bookkeeping.planFollowUp({
+      timeZone,
+      policy,
+      appointment: state.appointment,
+      outcome: e.outcome,
+      now: now(),
+      revision: state.planRevision,
+    });
+    state.addTouches(plan.touches);
+    for (const s of plan.skipped) state.note(now(), 'touch.skipped', `${s.kind}: ${s.reason}`);
+    if (plan.touches.length === 0) state.closed = true;
+  }
+
+  async function onStaff(e: Extract<LifecycleEvent, { type: 'staff' }>): Promise<void> {
+    const actor = e.by.actor;
+    // Re-check: the state may have changed between validation and this turn of the loop.
+    if (state.isClosedStatus) {
+      state.note(now(), `staff.${e.action}.ignored`, `appointment already ${state.status}`);
+      return;
+    }
+    if (e.action === 'confirm') {
+      if (state.status !== 'confirmed') {
+        state.status = 'confirmed';
+        state.clearAttention('unconfirmed', 'reschedule_requested');
+        state.note(now(), 'appointment.confirmed', `by ${actor}`);
+        audit('appointment.confirmed', { by: actor }, actor);
+      }
+    } else if (e.action === 'cancel') {
+      await cancelAppointment(actor, e.reason, 'cancelled_notice');
+    } else {
+      const template = state.touches.find((t) => t.kind === 'reminder' && t.template)?.template ?? 'reminder_confirm';
+      state.note(now(), 'reminder.resent', `by ${actor}`);
+      audit('reminder.resent', { by: actor, template }, actor);
+      if ((await send(`resend:${e.id}:${state.stateVersion}`, template, 'sms', 'transactional')) && state.status === 'scheduled') {
+        state.status = 'awaiting_confirmation';
+      }
+    }
+  }
+
+  async function handle(e: LifecycleEvent): Promise<void> {
+    try {
+      switch (e.type) {
+        case 'booking':
+          return await onBooking(e.payload);
+        case 'cancelled':
+          if (!state.firstSighting(`cancelled:${e.payload.eventId}`) || state.isClosedStatus) return;
+          return await cancelAppointment('booking system', e.payload.reason, 'cancelled_notice');
+        case 'inbound':
+          return await onInbound(e.payload);
+        case 'delivery':
+          return await onDelivery(e.payload);
+        case 'attendance':
+          return await onAttendance(e.payload);
+        case 'staff':
+          return await onStaff(e);
+      }
+    } finally {
+      if (e.type === 'staff') finishedStaffActions.add(e.id);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Touches.
+
+  async function fire(touch: Touch): Promise<void> {
+    const at = now();
+    if (touch.kind === 'confirmation_deadline') {
+      touch.state = 'sent';
+      if (state.status !== 'confirmed' && !state.isClosedStatus) {
+        state.raiseAttention('unconfirmed');
+        state.note(at, 'appointment.unconfirmed', 'not confirmed by the deadline');
+        audit('appointment.unconfirmed');
+      }
+      return;
+    }
+    if (touch.kind === 'attendance_window') {
+      touch.state = 'sent';
+      if (!state.attendance && !state.isClosedStatus) {
+        state.note(at, 'appointment.closed', 'no attendance reported');
+        state.cancelPending('lifecycle closed');
+        state.closed = true;
+      }
+      return;
+    }
+    const allowed = touch.onlyIf ?? ['scheduled', 'awaiting_confirmation', 'confirmed', 'reschedule_requested', 'completed', 'no_show'];
+    if (!allowed.includes(state.status) || state.optedOut) {
+      touch.state = 'skipped';
+      touch.outcome = state.optedOut ? 'patient opted out' : `status ${state.status}`;
+      state.note(at, 'touch.skipped', `${touch.template}: ${touch.outcome}`);
+    } else {
+      const urgency: MessageUrgency = touch.kind === 'booking_confirmation' ? 'transactional' : 'routine';
+      const sent = await send(touch.id, touch.template!, touch.channel ?? 'sms', urgency);
+      touch.state = sent ? 'sent' : 'skipped';
+      if (sent && touch.asksConfirmation && state.status === 'scheduled') state.status = 'awaiting_confirmation';
+    }
+    if (touch.kind === 'review_request' || touch.kind === 'rebook') state.closed = true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Main loop.
+
+  if (!input.carried) {
+    state.note(now(), 'appointment.booked', state.appointment.startsAt);
+    audit('appointment.booked', { startsAt: state.appointment.startsAt, eventId: input.bookingEventId });
+    if (input.bookingEventId) state.firstSighting(`booking:${input.bookingEventId}`);
+    await planFromBooking(true);
+    await record();
+  }
+
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const handleQueued = async () => {
+    const event = events.shift()!;
+    const before = JSON.stringify(snapshot());
+    await handle(event);
+    // A redelivered event changes nothing, and records nothing.
+    if (JSON.stringify(snapshot()) !== before || state.pendingAudit.length > 0) await record();
+  };
+  for (;;) {
+    while (!state.closed) {
+      if (events.length > 0) {
+        await handleQueued();
+        continue;
+      }
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength >= historyLimit) break;
+      const next = state.nextPending();
+      const waitMs = next ? Math.max(0, Date.parse(next.at) - Date.now()) : undefined;
+      const woken =
+        waitMs === undefined
+          ? await condition(() => events.length > 0).then(() => true)
+          : waitMs > 0 && (await condition(() => events.length > 0, waitMs));
+      if (!woken && next) {
+        await fire(next);
+        await record();
+      }
+    }
+    if (state.closed) break;
+    // Keep the history bounded: hand the state to a fresh run once no event or update is in flight
+    // (an update handler always has its event queued until the loop has acted on it).
+    await condition(() => events.length > 0 || allHandlersFinished());
+    if (events.length === 0) {
+      await continueAsNew<typeof appointmentLifecycle>({ ...input, carried: state.carry() });
+    }
+  }
+
+  // Updates accepted just before closing still get their answer.
+  while (events.length > 0) await handleQueued();
+  await condition(allHandlersFinished);
+  return snapshot();
+}

@@ -1,0 +1,156 @@
+// The appointment's state inside its workflow and the pure rules over it (no I/O, no clock):
+// what is due next, which statuses allow what, and the snapshot the query returns.
+import {
+  CLOSED_STATUSES,
+  type AppointmentDetails,
+  type AppointmentSnapshot,
+  type AppointmentStatus,
+  type AuditEntry,
+  type CarriedState,
+  type MessageEntry,
+  type PlannedTouch,
+  type TimelineEntry,
+  type Touch,
+} from './contracts';
+
+/** How many event ids are remembered for dedupe; older redeliveries are beyond any provider's retry window. */
+const SEEN_EVENTS_LIMIT = 200;
+
+export class LifecycleState {
+  status: AppointmentStatus;
+  needsAttention: string[];
+  appointment: AppointmentDetails;
+  touches: Touch[];
+  timeline: TimelineEntry[];
+  messages: MessageEntry[];
+  planRevision: number;
+  stateVersion: number;
+  optedOut: boolean;
+  seenEvents: string[];
+  attendance?: 'completed' | 'no_show';
+  closed = false;
+  /** Audit entries not yet written by recordAppointmentState. */
+  pendingAudit: AuditEntry[] = [];
+
+  constructor(carried: CarriedState) {
+    this.status = carried.status;
+    this.needsAttention = carried.needsAttention;
+    this.appointment = carried.appointment;
+    this.touches = carried.touches;
+    this.timeline = carried.timeline;
+    this.messages = carried.messages;
+    this.planRevision = carried.planRevision;
+    this.stateVersion = carried.stateVersion;
+    this.optedOut = carried.optedOut;
+    this.seenEvents = carried.seenEvents;
+    this.attendance = carried.attendance;
+  }
+
+  static fresh(appointment: AppointmentDetails): LifecycleState {
+    return new LifecycleState({
+      status: 'scheduled',
+      needsAttention: [],
+      appointment,
+      touches: [],
+      timeline: [],
+      messages: [],
+      planRevision: 0,
+      stateVersion: 0,
+      optedOut: false,
+      seenEvents: [],
+    });
+  }
+
+  carry(): CarriedState {
+    return {
+      status: this.status,
+      needsAttention: this.needsAttention,
+      appointment: this.appointment,
+      touches: this.touches,
+      timeline: this.timeline,
+      messages: this.messages,
+      planRevision: this.planRevision,
+      stateVersion: this.stateVersion,
+      optedOut: this.optedOut,
+      seenEvents: this.seenEvents,
+      attendance: this.attendance,
+    };
+  }
+
+  get isClosedStatus(): boolean {
+    return CLOSED_STATUSES.includes(this.status);
+  }
+
+  /** Remembers an event id; false when it was already seen (a redelivery). */
+  firstSighting(eventId: string): boolean {
+    if (this.seenEvents.includes(eventId)) return false;
+    this.seenEvents.push(eventId);
+    if (this.seenEvents.length > SEEN_EVENTS_LIMIT) this.seenEvents.shift();
+    return true;
+  }
+
+  note(at: string, kind: string, detail?: string): void {
+    this.timeline.push({ at, kind, detail });
+  }
+
+  audit(entry: AuditEntry): void {
+    this.pendingAudit.push(entry);
+  }
+
+  raiseAttention(reason: string): void {
+    if (!this.needsAttention.includes(reason)) this.needsAttention.push(reason);
+  }
+
+  clearAttention(...reasons: string[]): void {
+    this.needsAttention = this.needsAttention.filter((r) => !reasons.some((x) => r === x || r.startsWith(`${x}:`)));
+  }
+
+  addTouches(planned: PlannedTouch[]): void {
+    for (const t of planned) {
+      if (!this.touches.some((x) => x.id === t.id)) this.touches.push({ ...t, state: 'pending' });
+    }
+    this.touches.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Cancels pending touches matching `which`; returns how many. */
+  cancelPending(outcome: string, which: (t: Touch) => boolean = () => true): number {
+    let n = 0;
+    for (const t of this.touches) {
+      if (t.state === 'pending' && which(t)) {
+        t.state = 'cancelled';
+        t.outcome = outcome;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  nextPending(): Touch | undefined {
+    return this.touches.find((t) => t.state === 'pending');
+  }
+
+  /** Whether the patient has been told anything yet (a cancellation of an unannounced booking stays silent). */
+  get patientWasMessaged(): boolean {
+    return this.messages.some((m) => m.direction === 'outbound');
+  }
+
+  snapshot(workflowId: string, tenantId: string, policyVersion: number): AppointmentSnapshot {
+    const next = this.nextPending();
+    return {
+      workflowId,
+      tenantId,
+      status: this.status,
+      needsAttention: this.needsAttention.length > 0,
+      attentionReasons: [...this.needsAttention],
+      optedOut: this.optedOut,
+      appointment: this.appointment,
+      nextTouch: next ? { at: next.at, kind: next.kind, template: next.template } : null,
+      touches: this.touches,
+      timeline: this.timeline,
+      messages: this.messages,
+      policyVersion,
+      revision: this.stateVersion,
+      closed: this.closed,
+    };
+  }
+}
