@@ -16,6 +16,8 @@ export interface RunWorkersOptions {
   connection: NativeConnection;
   /** Messaging providers by name; the dev outbox is always there. */
   providers?: Record<string, MessagingProvider>;
+  /** 0 makes every workflow task replay its whole history (the determinism test suite uses it). */
+  maxCachedWorkflows?: number;
 }
 
 export interface RunningWorkers {
@@ -34,6 +36,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
     taskQueue: config.ARO_CORE_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createBookkeepingActivities({ db }),
+    maxCachedWorkflows: opts.maxCachedWorkflows,
   });
   const tenants = new TenantWorkers({
     connection,

@@ -4,7 +4,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Db } from '../db/prisma';
 import type { Prisma } from '../generated/prisma/client';
-import { parsePolicy } from '../domain/policy';
 import { isQuiet } from '../domain/quiet-hours';
 import { signRescheduleLink } from '../domain/reschedule-link';
 import { renderTemplate, templateVariables, UnknownTemplateVariableError } from '../domain/template-render';
@@ -56,7 +55,7 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
     if (contact.optedOut && cmd.urgency !== 'consent') {
       return complete(cmd, { status: 'refused', reason: 'opted_out' });
     }
-    const policy = parsePolicy(tenant.policy);
+    const policy = cmd.policy;
     const at = DateTime.fromISO(cmd.at, { zone: 'utc' });
     if (cmd.urgency === 'routine' && isQuiet(at, policy.quietHours, tenant.timeZone)) {
       return complete(cmd, { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` });

@@ -43,7 +43,8 @@ function outOfQuietHours(
 export function planTouches(cmd: PlanTouchesCommand): TouchPlan {
   const { policy, timeZone, appointment, revision } = cmd;
   const now = DateTime.fromISO(cmd.now, { zone: 'utc' });
-  const startsAt = DateTime.fromISO(appointment.startsAt, { zone: 'utc' });
+  // In the clinic's zone, so "2 days before 10:00" is 10:00 local even across a daylight-saving change.
+  const startsAt = DateTime.fromISO(appointment.startsAt, { zone: 'utc' }).setZone(timeZone);
   const touches: PlannedTouch[] = [];
   const skipped: TouchPlan['skipped'] = [];
   const prefix = `r${revision}`;
@@ -103,7 +104,7 @@ export function planFollowUp(cmd: PlanFollowUpCommand): TouchPlan {
   const rule: Policy['reviewRequest'] = cmd.outcome === 'completed' ? cmd.policy.reviewRequest : cmd.policy.rebookMessage;
   const kind = cmd.outcome === 'completed' ? 'review_request' : 'rebook';
   if (!rule) return { touches: [], skipped: [{ kind, reason: 'disabled by policy' }] };
-  const now = DateTime.fromISO(cmd.now, { zone: 'utc' });
+  const now = DateTime.fromISO(cmd.now, { zone: 'utc' }).setZone(cmd.timeZone);
   const due = now.plus(Duration.fromISO(rule.after));
   const moved = outOfQuietHours(due, cmd.policy.quietHours, cmd.timeZone, null, now)!;
   return {

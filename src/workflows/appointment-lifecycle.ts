@@ -161,6 +161,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         urgency,
         at,
         appointment: state.appointment,
+        policy: { quietHours: policy.quietHours, rescheduleUrl: policy.rescheduleUrl, rescheduleLinkTtl: policy.rescheduleLinkTtl },
       });
       if (outcome.status === 'refused') {
         state.note(at, 'message.held', `${template}: ${outcome.reason}`);

@@ -275,6 +275,8 @@ export interface SendMessageCommand {
   /** Workflow time at which the send was decided (quiet hours and caps are judged at this instant). */
   at: string;
   appointment: AppointmentDetails;
+  /** The parts of the workflow's policy snapshot the send must honour. */
+  policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl'>;
   variables?: Record<string, string>;
 }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Brings a clone up to date before any npm script runs: dependencies, Prisma client, build, toolchain.
+// Plain JavaScript on purpose: it must run before anything is installed or compiled.
+// Usage: node scripts/bootstrap.js [--quiet] [--build-only]
+'use strict';
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const quiet = process.argv.includes('--quiet');
+const buildOnly = process.argv.includes('--build-only');
+const distDir = path.join(root, 'dist');
+
+function say(message) {
+  if (!quiet) process.stderr.write(`bootstrap: ${message}\n`);
+}
+
+/** Modification time in ms, or null when the file does not exist. */
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function run(step, command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  if (result.error) fail(`${step}: could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${step} failed (${result.signal ?? `exit status ${result.status}`})`);
+}
+
+function fail(message) {
+  process.stderr.write(`bootstrap: ${message}\n`);
+  process.exit(1);
+}
+
+function installDependencies() {
+  // npm writes node_modules/.package-lock.json on every install: older than the lockfile means stale.
+  const installed = mtime(path.join(root, 'node_modules', '.package-lock.json'));
+  const locked = mtime(path.join(root, 'package-lock.json'));
+  if (installed !== null && locked !== null && installed >= locked) return;
+  process.stderr.write('bootstrap: installing dependencies (npm ci)\n');
+  run('npm ci', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci']);
+}
+
+function generatePrismaClient() {
+  const generated = mtime(path.join(root, 'src', 'generated', 'prisma', 'client.ts'));
+  const sources = ['prisma/schema.prisma', 'prisma.config.ts'].map((f) => mtime(path.join(root, f)) ?? 0);
+  if (generated !== null && generated >= Math.max(...sources)) return;
+  process.stderr.write('bootstrap: generating the Prisma client\n');
+  // `generate` only checks that a schema engine file exists (the real one cannot be downloaded
+  // here); any executable satisfies it.
+  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || process.execPath };
+  run('prisma generate', process.execPath, [path.join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'], env);
+}
+
+/** Removes compiled files whose source is gone, so mocha never runs a deleted or renamed test. */
+function pruneOrphans(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      pruneOrphans(full);
+      continue;
+    }
+    const compiled = entry.name.match(/^(.*)\.js(\.map)?$/);
+    if (compiled === null) continue;
+    const source = path.join(root, path.relative(distDir, dir), `${compiled[1]}.ts`);
+    if (!fs.existsSync(source)) fs.rmSync(full);
+  }
+}
+
+function build() {
+  pruneOrphans(distDir);
+  say('compiling TypeScript into dist/');
+  run('tsc', process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p', root,
+    // Skips unchanged files, so an up-to-date tree builds in a few seconds.
+    '--incremental', '--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo'),
+  ]);
+}
+
+installDependencies();
+generatePrismaClient();
+build();
+if (!buildOnly) {
+  run('toolchain setup', process.execPath, [path.join(distDir, 'scripts', 'setup.js'), ...(quiet ? ['--quiet'] : [])]);
+}

@@ -1,0 +1,89 @@
+// Creating a tenant: validated input, its secrets, and the default policy and templates it starts with.
+import { randomBytes } from 'node:crypto';
+import { IANAZone } from 'luxon';
+import type { Db } from '../db/prisma';
+import { defaultTemplates } from '../domain/default-templates';
+import { defaultPolicy } from '../domain/policy';
+import type { Prisma } from '../generated/prisma/client';
+import { generateApiKey, hashApiKey } from './api-keys';
+
+export interface CreateTenantInput {
+  name: string;
+  /** IANA time zone of the clinic, e.g. Europe/Madrid. */
+  timeZone: string;
+  /** Language of patients with no locale of their own: en, es, pt-BR... Default en. */
+  defaultLocale?: string;
+  /** A chosen id (seeded demo tenants, tests); generated when absent. */
+  id?: string;
+}
+
+export interface CreatedTenant {
+  tenant: { id: string; name: string; timeZone: string; defaultLocale: string };
+  /** Shown once: only its hash is stored. */
+  apiKey: string;
+  /** Signs booking webhooks (X-Aro-Signature). */
+  webhookSecret: string;
+}
+
+/** Bad input, naming the field, so the CLI and the API can point at what to fix. */
+export class TenantInputError extends Error {
+  constructor(
+    readonly field: keyof CreateTenantInput,
+    problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = 'TenantInputError';
+  }
+}
+
+const NAME_MAX_LENGTH = 200;
+// Tenant ids end up in URLs, task queue names (aro-tenant-<id>) and workflow ids (appt:<id>:<ext>),
+// so they keep to characters that are safe and unambiguous in all three.
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+// A language, optionally with a region: the templates are keyed by these.
+const LOCALE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
+
+function randomId(prefix: string): string {
+  return prefix + randomBytes(8).toString('hex');
+}
+
+function validate(input: CreateTenantInput): Required<CreateTenantInput> {
+  const name = input.name.trim();
+  if (name.length === 0) throw new TenantInputError('name', 'must not be empty');
+  if (name.length > NAME_MAX_LENGTH) throw new TenantInputError('name', `must be at most ${NAME_MAX_LENGTH} characters`);
+  if (!IANAZone.isValidZone(input.timeZone)) {
+    throw new TenantInputError('timeZone', `${JSON.stringify(input.timeZone)} is not an IANA time zone such as Europe/Madrid`);
+  }
+  const defaultLocale = input.defaultLocale ?? 'en';
+  if (!LOCALE.test(defaultLocale)) {
+    throw new TenantInputError('defaultLocale', `${JSON.stringify(defaultLocale)} is not a locale such as en, es or pt-BR`);
+  }
+  const id = input.id ?? randomId('t_');
+  if (!TENANT_ID.test(id)) {
+    throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
+  }
+  return { id, name, timeZone: input.timeZone, defaultLocale };
+}
+
+/** Validates, then stores the tenant, its first API key and its default templates in one transaction. */
+export async function createTenant(db: Db, input: CreateTenantInput): Promise<CreatedTenant> {
+  const tenant = validate(input);
+  const apiKey = generateApiKey();
+  const webhookSecret = `whsec_${randomBytes(32).toString('hex')}`;
+  const policy = defaultPolicy();
+
+  // A nested write is a single transaction in Prisma: the tenant never exists without its key and templates.
+  await db.tenant.create({
+    data: {
+      ...tenant,
+      // Policy is plain JSON data; its interface only lacks the index signature Prisma's JSON type asks for.
+      policy,
+      policyVersion: policy.version,
+      webhookSecret,
+      channels: { provider: 'dev' },
+      apiKeys: { create: { id: randomId('key_'), name: 'default', keyHash: hashApiKey(apiKey) } },
+      templates: { createMany: { data: defaultTemplates().map((t) => ({ id: randomId('tpl_'), ...t })) } },
+    },
+  });
+  return { tenant, apiKey, webhookSecret };
+}

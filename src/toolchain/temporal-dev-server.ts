@@ -1,0 +1,135 @@
+// Runs `temporal server start-dev` (a real Temporal server, SQLite or in memory) with ARO's search attributes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+
+/** ARO's custom search attributes (see DESIGN.md §2), registered at server start. */
+export const ARO_SEARCH_ATTRIBUTES = {
+  AroTenantId: 'Keyword',
+  AroStatus: 'Keyword',
+  AroStartsAt: 'Datetime',
+  AroNeedsAttention: 'Bool',
+} as const;
+
+export interface StartTemporalDevServerOptions {
+  cliPath: string;
+  /** Frontend gRPC port. */
+  port: number;
+  /** Web UI port; null runs the server headless. */
+  uiPort: number | null;
+  /** SQLite file that keeps workflows across restarts; null or absent keeps everything in memory. */
+  dbFile?: string | null;
+  /** Namespace that must exist (created at start when it is not `default`). */
+  namespace: string;
+  /** How long to wait for the frontend to answer. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export interface RunningTemporalDevServer {
+  /** host:port of the frontend, for TEMPORAL_ADDRESS. */
+  address: string;
+  uiUrl: string | null;
+  /** SIGTERM, SIGKILL after a grace period; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 10_000;
+const LOG_TAIL_LINES = 40;
+
+/** Starts the dev server and resolves once its frontend answers for the namespace. */
+export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
+  const host = '127.0.0.1';
+  const address = `${host}:${options.port}`;
+  const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port)];
+  if (options.uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  if (options.dbFile) {
+    const dbFile = resolve(options.dbFile);
+    await mkdir(dirname(dbFile), { recursive: true });
+    args.push('--db-filename', dbFile);
+  }
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  for (const [name, type] of Object.entries(ARO_SEARCH_ATTRIBUTES)) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+  args.push('--log-level', 'warn');
+
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = collectTail(child);
+  // Why the process ended, once it has: start-up polling gives up at once instead of at its deadline.
+  let exitReason: string | null = null;
+  const exit = new Promise<void>((resolveExit) => {
+    child.once('error', (err) => {
+      exitReason = `could not be started: ${err.message}`;
+      resolveExit();
+    });
+    child.once('exit', (code, signal) => {
+      exitReason = `exited (${signal ?? `exit status ${String(code)}`})`;
+      resolveExit();
+    });
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exit;
+      clearTimeout(killer);
+    })();
+    return stopping;
+  };
+
+  const problem = await waitForFrontend(address, options.namespace, options.startTimeoutMs ?? 60_000, () => exitReason);
+  if (problem !== null) {
+    await stop();
+    throw new Error(`Temporal dev server on ${address} ${problem}:\n${log.join('\n')}`);
+  }
+  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, stop };
+}
+
+/**
+ * Polls until the frontend describes the namespace, which also proves the namespace exists.
+ * Resolves null on success, or the reason it gave up (the process ended, or the deadline passed).
+ */
+async function waitForFrontend(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  exitReason: () => string | null,
+): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer';
+  while (Date.now() < deadline) {
+    const exited = exitReason();
+    if (exited !== null) return exited;
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.describeNamespace({ namespace });
+      return null;
+    } catch (err) {
+      lastError = (err as Error).message;
+    } finally {
+      await connection?.close();
+    }
+    await sleep(250);
+  }
+  return `did not answer within ${timeoutMs} ms (last error: ${lastError})`;
+}
+
+/** Keeps the server's last output lines for error messages (and keeps its pipes drained). */
+function collectTail(child: ChildProcess): string[] {
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      tail.push(...chunk.split('\n').filter((line) => line.length > 0));
+      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
+    });
+  }
+  return tail;
+}

@@ -1,0 +1,314 @@
+// The appointmentLifecycle suite, run under Temporal's time-skipping test server with the real
+// activities and a real PostgreSQL: days-long schedules run in seconds, every message's instant
+// is checked. Run twice: with the worker's cache, and with none (every task replays history).
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
+import { createPrisma, type Db } from '../../src/db/prisma';
+import { verifyRescheduleLink } from '../../src/domain/reschedule-link';
+import { createTenant } from '../../src/tenants/create-tenant';
+import {
+  attendanceSignal,
+  bookingCancelledSignal,
+  bookingUpdatedSignal,
+  deliveryStatusSignal,
+  inboundMessageSignal,
+  type AppointmentSnapshot,
+} from '../../src/workflows/contracts';
+import type { RunningWorkers } from '../../worker';
+import {
+  clinicTime,
+  eventually,
+  outboundMessages,
+  skipTo,
+  snapshotOf,
+  startAppointment,
+  startWorkers,
+  CLINIC_ZONE,
+  type StartedAppointment,
+} from './lifecycle-harness';
+import { createTimeSkippingEnv, startTestDatabase } from './servers';
+import { recordHistory } from './histories';
+
+const SECOND = 1000;
+
+function sent(snap: AppointmentSnapshot): { kind: string; at: string }[] {
+  return snap.messages.filter((m) => m.direction === 'outbound').map((m) => ({ kind: m.kind!, at: m.at }));
+}
+function kinds(snap: AppointmentSnapshot): string[] {
+  return sent(snap).map((m) => m.kind);
+}
+/** Asserts a message went out at `expected`, give or take the few seconds a workflow task takes. */
+function assertSentAt(snap: AppointmentSnapshot, kind: string, expected: DateTime): void {
+  const message = sent(snap).find((m) => m.kind === kind);
+  assert.ok(message, `${kind} was not sent; sent: ${kinds(snap).join(', ')}`);
+  const drift = Math.abs(Date.parse(message.at) - expected.toMillis());
+  assert.ok(drift < 5 * SECOND, `${kind} sent at ${message.at}, expected ${expected.toUTC().toISO()}`);
+}
+
+export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflows?: number }) {
+  describe(title, function () {
+    this.timeout(120_000);
+    let env: TestWorkflowEnvironment;
+    let database: { databaseUrl: string; stop(): Promise<void> };
+    let db: Db;
+    let workers: RunningWorkers;
+    let tenantId: string;
+
+    before(async function () {
+      this.timeout(300_000);
+      [env, database] = await Promise.all([createTimeSkippingEnv(), startTestDatabase()]);
+      db = createPrisma(database.databaseUrl);
+      tenantId = (await createTenant(db, { name: 'Sunrise Clinic', timeZone: CLINIC_ZONE })).tenant.id;
+      workers = await startWorkers(env, db, workerOptions);
+    });
+    after(async function () {
+      this.timeout(60_000);
+      await workers?.shutdown();
+      await db?.$disconnect();
+      await env?.teardown();
+      await database?.stop();
+    });
+
+    const now = async () => env.currentTimeMs();
+    const reply = (a: StartedAppointment, body: string, id = `in-${Math.random()}`) =>
+      a.handle.signal(inboundMessageSignal, { messageId: id, from: a.phone, body, channel: 'sms', receivedAt: new Date().toISOString() });
+    const until = (a: StartedAppointment, check: (s: AppointmentSnapshot) => boolean, what: string) =>
+      eventually(() => snapshotOf(a.handle), check, what);
+
+    it('runs a whole lifecycle: booked, reminded twice, confirmed by reply, attended, review requested', async () => {
+      const t0 = await now();
+      const startsAt = clinicTime(t0, 5, 10); // 10:00 clinic time in 5 days
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      let snap = await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      assert.equal(snap.status, 'scheduled');
+      assert.equal(snap.nextTouch?.kind, 'reminder');
+      assert.equal(snap.nextTouch?.at, startsAt.minus({ days: 2 }).toUTC().toISO());
+
+      await skipTo(env, startsAt.minus({ days: 2 }).plus({ minutes: 1 }));
+      snap = await until(a, (s) => kinds(s).includes('reminder_confirm'), '2-day reminder');
+      assertSentAt(snap, 'reminder_confirm', startsAt.minus({ days: 2 }));
+      assert.equal(snap.status, 'awaiting_confirmation');
+
+      await reply(a, 'Yes');
+      snap = await until(a, (s) => s.status === 'confirmed' && kinds(s).includes('confirm_ack'), 'confirmation');
+
+      await skipTo(env, startsAt.minus({ hours: 2 }).plus({ minutes: 1 }));
+      snap = await until(a, (s) => kinds(s).includes('reminder_final'), 'final reminder');
+      assertSentAt(snap, 'reminder_final', startsAt.minus({ hours: 2 }));
+
+      await skipTo(env, startsAt.plus({ minutes: 40 }));
+      await a.handle.signal(attendanceSignal, { eventId: 'checked-in-1', outcome: 'completed' });
+      const attendedAt = DateTime.fromMillis(await now());
+      const final = await a.handle.result();
+      assert.equal(final.status, 'completed');
+      assert.equal(final.closed, true);
+      assertSentAt(final, 'review_request', attendedAt.plus({ hours: 2 }));
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'reminder_confirm', 'confirm_ack', 'reminder_final', 'review_request']);
+
+      if (process.env.ARO_RECORD_HISTORIES) await recordHistory('full-lifecycle', a.handle);
+
+      const rows = await outboundMessages(db, a.workflowId);
+      assert.deepEqual(rows.map((m) => m.kind), kinds(final));
+      assert.match(rows[0].body, /Sunrise Clinic/);
+      const projection = await db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId, externalId: a.externalId } } });
+      assert.equal(projection.status, 'completed');
+    });
+
+    it('moves a reminder out of quiet hours and sends it at the end of the window', async () => {
+      const startsAt = clinicTime(await now(), 4, 9); // 09:00 → the 2-hour reminder falls at 07:00, inside 21:00–08:00
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      await a.handle.signal(bookingUpdatedSignal, { eventId: 'noop', appointment: a.input.appointment });
+      await skipTo(env, startsAt.minus({ minutes: 30 }));
+      const snap = await until(a, (s) => kinds(s).includes('reminder_final'), 'final reminder');
+      assertSentAt(snap, 'reminder_final', startsAt.set({ hour: 8 }));
+      assert.match(snap.touches.find((t) => t.template === 'reminder_final')!.note!, /quiet hours/);
+    });
+
+    it('booked 2 hours ahead: only the booking confirmation, no stale "in 2 days" reminder', async () => {
+      const startsAt = DateTime.fromMillis(await now(), { zone: CLINIC_ZONE }).plus({ hours: 2 });
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await skipTo(env, startsAt.plus({ minutes: 10 }));
+      const snap = await until(a, (s) => s.timeline.some((t) => t.kind === 'touch.skipped'), 'skips');
+      assert.deepEqual(kinds(snap), ['booking_confirmation']);
+      assert.equal(snap.timeline.filter((t) => t.kind === 'touch.skipped').length, 2);
+    });
+
+    it('a reschedule moves every pending touch; nothing is sent at the old instants', async () => {
+      const startsAt = clinicTime(await now(), 5, 10);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      const newStart = startsAt.plus({ days: 3 }).set({ hour: 15 });
+      await a.handle.signal(bookingUpdatedSignal, {
+        eventId: 'moved-1',
+        appointment: { ...a.input.appointment, startsAt: newStart.toUTC().toISO()! },
+      });
+      let snap = await until(a, (s) => kinds(s).includes('rescheduled_notice'), 'reschedule notice');
+      assert.equal(snap.appointment.startsAt, newStart.toUTC().toISO());
+      assert.equal(snap.nextTouch?.at, newStart.minus({ days: 2 }).toUTC().toISO());
+
+      await skipTo(env, startsAt.plus({ hours: 1 })); // past the old appointment: no old touch may fire
+      snap = await snapshotOf(a.handle);
+      assert.deepEqual(kinds(snap), ['booking_confirmation', 'rescheduled_notice', 'reminder_confirm']);
+      assertSentAt(snap, 'reminder_confirm', newStart.minus({ days: 2 }));
+      assert.ok(snap.touches.filter((t) => t.outcome === 'rescheduled').length >= 2);
+
+      // A redelivered booking event has no second effect.
+      await a.handle.signal(bookingUpdatedSignal, { eventId: 'moved-1', appointment: a.input.appointment });
+      await skipTo(env, DateTime.fromMillis((await now()) + 60_000));
+      assert.equal((await snapshotOf(a.handle)).appointment.startsAt, newStart.toUTC().toISO());
+    });
+
+    it('a cancellation from the booking system cancels every pending touch and tells the patient', async () => {
+      const startsAt = clinicTime(await now(), 5, 10);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      await a.handle.signal(bookingCancelledSignal, { eventId: 'cancel-1', reason: 'doctor ill' });
+      const final = await a.handle.result();
+      assert.equal(final.status, 'cancelled');
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'cancelled_notice']);
+      assert.ok(final.touches.every((t) => t.state !== 'pending'));
+    });
+
+    it('a "cancel" reply cancels the appointment, answers the patient and tells the clinic', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      await reply(a, 'I need to cancel my appointment');
+      const final = await a.handle.result();
+      assert.equal(final.status, 'cancelled');
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'cancel_ack']);
+      assert.ok(final.timeline.some((t) => t.kind === 'clinic.notified'));
+      const audit = await db.auditEvent.findMany({ where: { subject: a.workflowId, action: 'appointment.cancelled' } });
+      assert.equal(audit.length, 1);
+    });
+
+    it('STOP opts the patient out: ledger recorded, one confirmation, no further reminders', async () => {
+      const startsAt = clinicTime(await now(), 5, 10);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      await reply(a, 'STOP', 'stop-1');
+      await until(a, (s) => s.optedOut && kinds(s).includes('opt_out_ack'), 'opt-out');
+      await skipTo(env, startsAt.minus({ hours: 1 }));
+      const snap = await snapshotOf(a.handle);
+      assert.deepEqual(kinds(snap), ['booking_confirmation', 'opt_out_ack']);
+      assert.equal(snap.status, 'scheduled');
+      const contact = await db.contact.findUniqueOrThrow({ where: { tenantId_phone: { tenantId, phone: a.phone } }, include: { consents: true } });
+      assert.equal(contact.optedOut, true);
+      assert.deepEqual(contact.consents.map((c) => [c.change, c.source, c.detail]), [['opt_out', 'keyword', 'STOP']]);
+
+      await reply(a, 'START', 'start-1');
+      const back = await until(a, (s) => !s.optedOut && kinds(s).includes('opt_in_ack'), 'opt-in');
+      assert.equal(back.nextTouch?.template, 'reminder_final');
+    });
+
+    it('a bare CANCEL (default policy) records the opt-out and asks about the appointment, which stays booked', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      await reply(a, 'CANCEL');
+      const snap = await until(a, (s) => kinds(s).includes('opt_out_cancel_ask'), 'opt-out question');
+      assert.equal(snap.optedOut, true);
+      assert.equal(snap.status, 'scheduled');
+      assert.deepEqual(snap.attentionReasons, ['cancel_keyword']);
+      const body = (await outboundMessages(db, a.workflowId)).find((m) => m.kind === 'opt_out_cancel_ask')!.body;
+      assert.match(body, /still booked/);
+    });
+
+    it('a bare CANCEL with the cancel_appointment policy cancels the appointment', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10), { policy: { cancelKeyword: 'cancel_appointment' } });
+      await reply(a, 'cancel');
+      const final = await a.handle.result();
+      assert.equal(final.status, 'cancelled');
+      assert.equal(final.optedOut, true);
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'cancel_ack']);
+    });
+
+    it('a reschedule reply sends a signed, expiring link when the clinic has a reschedule page', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10), {
+        policy: { rescheduleUrl: 'https://booking.example/reschedule' },
+      });
+      await reply(a, 'can we do another day?');
+      const snap = await until(a, (s) => kinds(s).includes('reschedule_link'), 'reschedule link');
+      assert.equal(snap.status, 'reschedule_requested');
+      assert.equal(snap.needsAttention, false);
+      const body = snap.messages.find((m) => m.kind === 'reschedule_link')!.body;
+      const link = body.match(/https:\/\/\S+/)![0];
+      const { webhookSecret } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+      const nowSeconds = Math.floor((await now()) / 1000);
+      assert.equal(verifyRescheduleLink(link, tenantId, webhookSecret, nowSeconds), true);
+      assert.equal(verifyRescheduleLink(link, tenantId, webhookSecret, nowSeconds + 3 * 86_400), false, 'link must expire after its TTL');
+      const forged = link.slice(0, -1) + (link.endsWith('0') ? '1' : '0');
+      assert.equal(verifyRescheduleLink(forged, tenantId, webhookSecret, nowSeconds), false);
+    });
+
+    it('a reschedule reply without a reschedule page asks the clinic to call back (needs attention)', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      await reply(a, 'R');
+      const snap = await until(a, (s) => kinds(s).includes('reschedule_request_ack'), 'reschedule acknowledgement');
+      assert.equal(snap.status, 'reschedule_requested');
+      assert.deepEqual(snap.attentionReasons, ['reschedule_requested']);
+    });
+
+    it('a question reaches the clinic as needs-attention, with a holding reply; HELP gets the help text', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      await reply(a, 'Where do I park?', 'q-1');
+      let snap = await until(a, (s) => s.needsAttention && kinds(s).includes('holding'), 'needs attention');
+      assert.deepEqual(snap.attentionReasons, ['reply:q-1']);
+      assert.equal(snap.status, 'scheduled');
+      await reply(a, 'HELP');
+      snap = await until(a, (s) => kinds(s).includes('help'), 'help text');
+      const projection = await db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId, externalId: a.externalId } } });
+      assert.equal(projection.needsAttention, true);
+    });
+
+    it('unconfirmed 24 hours before the start raises needs attention', async () => {
+      const startsAt = clinicTime(await now(), 5, 10);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await skipTo(env, startsAt.minus({ hours: 23 }));
+      const snap = await until(a, (s) => s.attentionReasons.includes('unconfirmed'), 'unconfirmed flag');
+      assert.equal(snap.status, 'awaiting_confirmation');
+      const unconfirmedAt = snap.timeline.find((t) => t.kind === 'appointment.unconfirmed')!.at;
+      assert.ok(Math.abs(Date.parse(unconfirmedAt) - startsAt.minus({ hours: 24 }).toMillis()) < 5 * SECOND);
+    });
+
+    it('a no-show gets the rebook message an hour later (out of quiet hours) and closes', async () => {
+      const startsAt = clinicTime(await now(), 3, 11);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      await skipTo(env, startsAt.plus({ minutes: 45 }));
+      await a.handle.signal(attendanceSignal, { eventId: 'ns-1', outcome: 'no_show' });
+      const reportedAt = DateTime.fromMillis(await now());
+      const final = await a.handle.result();
+      assert.equal(final.status, 'no_show');
+      assertSentAt(final, 'rebook', reportedAt.plus({ hours: 1 }));
+    });
+
+    it('a failed delivery with no fallback raises needs attention', async () => {
+      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      const snap0 = await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      const providerMessageId = snap0.messages[0].providerMessageId!;
+      await a.handle.signal(deliveryStatusSignal, { providerMessageId, status: 'undelivered', errorCode: '30003' });
+      const snap = await until(a, (s) => s.needsAttention, 'delivery failure');
+      assert.deepEqual(snap.attentionReasons, ['delivery_failed:booking_confirmation']);
+      assert.equal(snap.messages[0].status, 'undelivered');
+    });
+
+    it('without attendance the lifecycle closes after the attendance window', async () => {
+      const startsAt = clinicTime(await now(), 3, 11);
+      const a = await startAppointment(env, db, tenantId, startsAt);
+      const final = await a.handle.result();
+      assert.equal(final.closed, true);
+      assert.ok(final.timeline.some((t) => t.kind === 'appointment.closed'));
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'reminder_confirm', 'reminder_final']);
+    });
+
+    it('continues as new when the history grows, carrying the state over', async () => {
+      const startsAt = clinicTime(await now(), 5, 10);
+      const a = await startAppointment(env, db, tenantId, startsAt, { historyLimit: 40 });
+      const firstRun = (await a.handle.describe()).runId;
+      for (let i = 0; i < 6; i++) await reply(a, 'HELP', `help-${i}`);
+      const snap = await until(a, (s) => kinds(s).filter((k) => k === 'help').length === 6, 'six help answers');
+      const desc = await env.client.workflow.getHandle(a.workflowId).describe();
+      assert.notEqual(desc.runId, firstRun, 'expected a new run after continue-as-new');
+      assert.equal(snap.timeline[0].kind, 'appointment.booked');
+      assert.equal(kinds(snap)[0], 'booking_confirmation');
+    });
+  });
+}

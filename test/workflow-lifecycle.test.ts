@@ -1,0 +1,4 @@
+// appointmentLifecycle under the time-skipping server, with the worker's workflow cache.
+import { lifecycleSuite } from './support/lifecycle-suite';
+
+lifecycleSuite('appointmentLifecycle (time-skipping)', {});
