@@ -1,7 +1,6 @@
 // Replays recorded histories of real runs against the current workflow code.
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { workflowBundle } from '../src/worker/workflow-bundle';
 import { recordedHistories } from './support/histories';
 
@@ -11,10 +10,7 @@ describe('recorded histories replay against the current workflow code', function
   it('replays every history in test/histories without non-determinism', async () => {
     const recorded = await recordedHistories();
     assert.ok(recorded.length > 0, 'no recorded histories in test/histories: run `npm run record:histories`');
-    const histories = recorded.map(({ name, history }) => ({
-      workflowId: name,
-      history: historyFromJSON(history),
-    }));
+    const histories = recorded.map(({ name, history }) => ({ workflowId: name, history }));
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
       results.push(result);

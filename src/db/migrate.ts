@@ -27,9 +27,13 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 interface LocalMigration {
   name: string;
   sql: string;
+  /** SHA-256 of the file as it is: what gets recorded. */
   checksum: string;
-  /** Checksum of the file with CRLF line ends made LF: a Windows checkout of an applied file is not an edit. */
-  lfChecksum: string;
+  /**
+   * Checksums that count as "unchanged", as in Prisma's engine: the file as it is, with CRLF made LF,
+   * and with LF made CRLF, so that a checkout with other line ends (git autocrlf) is not an edit.
+   */
+  accepted: Set<string>;
 }
 
 interface AppliedMigration {
@@ -51,8 +55,8 @@ export function defaultMigrationsDir(): string {
   }
 }
 
-function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Reads the migrations in the order Prisma applies them: by directory name. */
@@ -71,9 +75,10 @@ function readLocalMigrations(migrationsDir: string): LocalMigration[] {
     .map((name) => {
       const file = join(migrationsDir, name, 'migration.sql');
       if (!existsSync(file)) throw new Error(`migration ${name} has no migration.sql (expected ${file})`);
-      const bytes = readFileSync(file);
-      const sql = bytes.toString('utf8');
-      return { name, sql, checksum: sha256Hex(bytes), lfChecksum: sha256Hex(sql.replace(/\r\n/g, '\n')) };
+      const sql = readFileSync(file, 'utf8');
+      const checksum = sha256Hex(sql);
+      const accepted = new Set([checksum, sha256Hex(sql.replace(/\r\n/g, '\n')), sha256Hex(sql.replace(/\n/g, '\r\n'))]);
+      return { name, sql, checksum, accepted };
     });
 }
 
@@ -97,7 +102,7 @@ function pendingMigrations(local: LocalMigration[], applied: AppliedMigration[])
           'is this code older than the database?',
       );
     }
-    if (row.checksum !== file.checksum && row.checksum !== file.lfChecksum) {
+    if (!file.accepted.has(row.checksum)) {
       throw new Error(
         `migration ${row.migration_name} was edited after it was applied: checksum recorded ${row.checksum}, ` +
           `file now ${file.checksum}. Restore the file and put the change in a new migration.`,

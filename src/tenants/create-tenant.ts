@@ -54,6 +54,8 @@ function validate(input: CreateTenantInput): Required<CreateTenantInput> {
   if (!IANAZone.isValidZone(input.timeZone)) {
     throw new TenantInputError('timeZone', `${JSON.stringify(input.timeZone)} is not an IANA time zone such as Europe/Madrid`);
   }
+  // Zone names match case-insensitively and have aliases; store the one spelling ICU resolves them to.
+  const timeZone = new Intl.DateTimeFormat('en', { timeZone: input.timeZone }).resolvedOptions().timeZone;
   const defaultLocale = input.defaultLocale ?? 'en';
   if (!LOCALE.test(defaultLocale)) {
     throw new TenantInputError('defaultLocale', `${JSON.stringify(defaultLocale)} is not a locale such as en, es or pt-BR`);
@@ -62,7 +64,7 @@ function validate(input: CreateTenantInput): Required<CreateTenantInput> {
   if (!TENANT_ID.test(id)) {
     throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
   }
-  return { id, name, timeZone: input.timeZone, defaultLocale };
+  return { id, name, timeZone, defaultLocale };
 }
 
 /** Validates, then stores the tenant, its first API key and its default templates in one transaction. */
@@ -77,7 +79,7 @@ export async function createTenant(db: Db, input: CreateTenantInput): Promise<Cr
     data: {
       ...tenant,
       // Policy is plain JSON data; its interface only lacks the index signature Prisma's JSON type asks for.
-      policy,
+      policy: policy as unknown as Prisma.InputJsonObject,
       policyVersion: policy.version,
       webhookSecret,
       channels: { provider: 'dev' },

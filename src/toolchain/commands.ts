@@ -29,22 +29,29 @@ export interface RunOptions {
 }
 
 /**
- * Runs a program with its output on our stderr (builds are long; the user should see progress
- * and errors) and rejects, naming the command, unless it exits with status 0.
+ * Runs a program and rejects, naming the command and quoting what it printed, unless it exits
+ * with status 0. Output is held back on success: `go install` and `mvn -q` print nothing useful
+ * then (Debian's Maven even prints stray colour codes).
  */
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      // stdout goes to stderr too: callers such as `npm run setup --quiet` keep stdout for results.
-      stdio: ['ignore', process.stderr, process.stderr],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const output: string[] = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
     const shown = [command, ...args].join(' ');
     child.once('error', (err) => reject(new Error(`could not run \`${shown}\`: ${err.message}`)));
-    child.once('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`\`${shown}\` failed (${signal ? `signal ${signal}` : `exit status ${String(code)}`})`));
+    child.once('close', (code, signal) => {
+      if (code === 0) {
+        resolve();
+        return;
+      }
+      const status = signal ? `signal ${signal}` : `exit status ${String(code)}`;
+      reject(new Error(`\`${shown}\` failed (${status}):\n${output.join('').trim()}`));
     });
   });
 }

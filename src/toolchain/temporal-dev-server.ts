@@ -4,14 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-
-/** ARO's custom search attributes (see DESIGN.md §2), registered at server start. */
-export const ARO_SEARCH_ATTRIBUTES = {
-  AroTenantId: 'Keyword',
-  AroStatus: 'Keyword',
-  AroStartsAt: 'Datetime',
-  AroNeedsAttention: 'Bool',
-} as const;
+import { searchAttributeCliArgs } from './search-attributes';
 
 export interface StartTemporalDevServerOptions {
   cliPath: string;
@@ -51,10 +44,7 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
     args.push('--db-filename', dbFile);
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
-  for (const [name, type] of Object.entries(ARO_SEARCH_ATTRIBUTES)) {
-    args.push('--search-attribute', `${name}=${type}`);
-  }
-  args.push('--log-level', 'warn');
+  args.push(...searchAttributeCliArgs(), '--log-level', 'warn');
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = collectTail(child);

@@ -9,6 +9,8 @@ export const TEST_SERVER_VERSION = '1.38.0';
 // Pinned because Maven 3.8's default binding of the `dependency:` prefix is the 2013-era 2.8.
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 const MAIN_CLASS = 'io.temporal.testserver.TestServer';
+// The slf4j-api line the test server depends on; a binding from another line would not be picked up.
+const SLF4J_VERSION = '1.7.36';
 
 export function testServerDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(aroCacheDir(env), 'test-server', TEST_SERVER_VERSION);
@@ -28,6 +30,12 @@ function pomXml(): string {
       <groupId>io.temporal</groupId>
       <artifactId>temporal-test-server</artifactId>
       <version>${TEST_SERVER_VERSION}</version>
+    </dependency>
+    <!-- Silences SLF4J's "no binding" warning, which the server would print on every start. -->
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>${SLF4J_VERSION}</version>
     </dependency>
   </dependencies>
 </project>

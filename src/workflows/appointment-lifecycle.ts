@@ -282,6 +282,8 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
       audit('consent.opt_in', { messageId: e.messageId });
       await send(`${step}:opt_in_ack`, 'opt_in_ack', 'sms', 'transactional');
       if (!state.isClosedStatus) {
+        // Plan the rest afresh (the opt-out cancelled the messages); checks of the old plan go too.
+        state.cancelPending('replanned after opt-in');
         state.planRevision++;
         await planFromBooking(false);
       }

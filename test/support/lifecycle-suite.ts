@@ -150,9 +150,12 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
 
       await skipTo(env, startsAt.plus({ hours: 1 })); // past the old appointment: no old touch may fire
       snap = await snapshotOf(a.handle);
-      assert.deepEqual(kinds(snap), ['booking_confirmation', 'rescheduled_notice', 'reminder_confirm']);
-      assertSentAt(snap, 'reminder_confirm', newStart.minus({ days: 2 }));
+      assert.deepEqual(kinds(snap), ['booking_confirmation', 'rescheduled_notice']);
       assert.ok(snap.touches.filter((t) => t.outcome === 'rescheduled').length >= 2);
+
+      await skipTo(env, newStart.minus({ days: 2 }).plus({ minutes: 1 }));
+      snap = await until(a, (s) => kinds(s).includes('reminder_confirm'), 'reminder for the new time');
+      assertSentAt(snap, 'reminder_confirm', newStart.minus({ days: 2 }));
 
       // A redelivered booking event has no second effect.
       await a.handle.signal(bookingUpdatedSignal, { eventId: 'moved-1', appointment: a.input.appointment });
@@ -173,6 +176,7 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
 
     it('a "cancel" reply cancels the appointment, answers the patient and tells the clinic', async () => {
       const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
       await reply(a, 'I need to cancel my appointment');
       const final = await a.handle.result();
       assert.equal(final.status, 'cancelled');
@@ -188,7 +192,7 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
       await reply(a, 'STOP', 'stop-1');
       await until(a, (s) => s.optedOut && kinds(s).includes('opt_out_ack'), 'opt-out');
-      await skipTo(env, startsAt.minus({ hours: 1 }));
+      await skipTo(env, startsAt.minus({ days: 2 }).plus({ hours: 1 })); // the 2-day reminder's moment passes in silence
       const snap = await snapshotOf(a.handle);
       assert.deepEqual(kinds(snap), ['booking_confirmation', 'opt_out_ack']);
       assert.equal(snap.status, 'scheduled');
@@ -197,8 +201,12 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       assert.deepEqual(contact.consents.map((c) => [c.change, c.source, c.detail]), [['opt_out', 'keyword', 'STOP']]);
 
       await reply(a, 'START', 'start-1');
-      const back = await until(a, (s) => !s.optedOut && kinds(s).includes('opt_in_ack'), 'opt-in');
-      assert.equal(back.nextTouch?.template, 'reminder_final');
+      const back = await until(a, (s) => !s.optedOut && s.touches.some((t) => t.state === 'pending' && t.template), 'opt-in and a new plan');
+      assert.ok(kinds(back).includes('opt_in_ack'));
+      assert.deepEqual(
+        back.touches.filter((t) => t.state === 'pending').map((t) => t.kind),
+        ['confirmation_deadline', 'reminder', 'attendance_window'],
+      );
     });
 
     it('a bare CANCEL (default policy) records the opt-out and asks about the appointment, which stays booked', async () => {
@@ -214,6 +222,7 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
 
     it('a bare CANCEL with the cancel_appointment policy cancels the appointment', async () => {
       const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10), { policy: { cancelKeyword: 'cancel_appointment' } });
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
       await reply(a, 'cancel');
       const final = await a.handle.result();
       assert.equal(final.status, 'cancelled');
@@ -302,11 +311,14 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
     it('continues as new when the history grows, carrying the state over', async () => {
       const startsAt = clinicTime(await now(), 5, 10);
       const a = await startAppointment(env, db, tenantId, startsAt, { historyLimit: 40 });
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
       const firstRun = (await a.handle.describe()).runId;
       for (let i = 0; i < 6; i++) await reply(a, 'HELP', `help-${i}`);
+      const latest = env.client.workflow.getHandle(a.workflowId);
+      await eventually(() => latest.describe(), (d) => d.runId !== firstRun, 'a new run after continue-as-new');
       const snap = await until(a, (s) => kinds(s).filter((k) => k === 'help').length === 6, 'six help answers');
-      const desc = await env.client.workflow.getHandle(a.workflowId).describe();
-      assert.notEqual(desc.runId, firstRun, 'expected a new run after continue-as-new');
+      // The new run waits for the same reminder the old one did.
+      assert.equal(snap.nextTouch?.template, 'reminder_confirm');
       assert.equal(snap.timeline[0].kind, 'appointment.booked');
       assert.equal(kinds(snap)[0], 'booking_confirmation');
     });

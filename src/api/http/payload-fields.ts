@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+const E164_HINT = 'must be E.164, e.g. +14155550123';
 
 /** zod's own message for a missing field names a type; "is required" is what the sender needs to read. */
 function required(otherwise: string) {
@@ -15,9 +16,7 @@ export function text(maxLength: number) {
     .max(maxLength, `must be at most ${maxLength} characters`);
 }
 
-export const e164Phone = z
-  .string({ error: required('must be E.164, e.g. +14155550123') })
-  .regex(E164, 'must be E.164, e.g. +14155550123');
+export const e164Phone = z.string({ error: required(E164_HINT) }).regex(E164, E164_HINT);
 
 /** A local time alone is ambiguous across time zones, so the offset (or Z) is mandatory. */
 export const instantWithOffset = z.iso.datetime({

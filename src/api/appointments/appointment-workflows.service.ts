@@ -1,0 +1,102 @@
+// Everything the API asks of appointment workflows in Temporal. The webhook routes and the clinic's
+// GraphQL share it, so workflow ids, search attributes and signal payloads are spelled in one place.
+import { Inject, Injectable } from '@nestjs/common';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
+import type { AroConfig } from '../../config';
+import {
+  WORKFLOW_TYPE,
+  appointmentWorkflowId,
+  attendanceSignal,
+  bookingCancelledSignal,
+  bookingUpdatedSignal,
+  inboundMessageSignal,
+  searchAttributes,
+  type AppointmentStatus,
+  type AttendanceSignal,
+  type InboundMessageSignal,
+  type LifecycleInput,
+} from '../../workflows/contracts';
+import { ARO_CONFIG, TEMPORAL_CLIENT } from '../tokens';
+
+/**
+ * A caller holding a database transaction open must not wait on Temporal for long; past this the
+ * call fails and the caller answers "try again" rather than hanging.
+ */
+const TEMPORAL_CALL_DEADLINE_MS = 10_000;
+
+/** Temporal could not be reached or refused the call; nothing is known to have happened. */
+export class TemporalUnavailableError extends Error {
+  constructor(action: string, cause: unknown) {
+    super(`Temporal did not accept "${action}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
+@Injectable()
+export class AppointmentWorkflows {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(ARO_CONFIG) private readonly config: AroConfig,
+  ) {}
+
+  /**
+   * Hands a booking's latest details to its appointment's lifecycle, starting the lifecycle first if
+   * it is not running. Atomic in Temporal, so a created and an updated event racing cannot start two.
+   */
+  async book(input: LifecycleInput, eventId: string): Promise<string> {
+    const { tenantId, appointment } = input;
+    const workflowId = appointmentWorkflowId(tenantId, appointment.externalId);
+    await this.call('bookingUpdated', () =>
+      this.temporal.workflow.signalWithStart(WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.config.ARO_CORE_TASK_QUEUE,
+        args: [input],
+        signal: bookingUpdatedSignal,
+        signalArgs: [{ eventId, appointment }],
+        typedSearchAttributes: [
+          { key: searchAttributes.tenantId, value: tenantId },
+          { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
+          { key: searchAttributes.startsAt, value: new Date(appointment.startsAt) },
+          { key: searchAttributes.needsAttention, value: false },
+        ],
+      }),
+    );
+    return workflowId;
+  }
+
+  /** Returns the workflow id, or null when the appointment has no running lifecycle. */
+  cancelBooking(tenantId: string, externalId: string, eventId: string): Promise<string | null> {
+    return this.signalRunning(appointmentWorkflowId(tenantId, externalId), bookingCancelledSignal, { eventId });
+  }
+
+  /** Returns the workflow id, or null when the appointment has no running lifecycle. */
+  recordAttendance(tenantId: string, externalId: string, attendance: AttendanceSignal): Promise<string | null> {
+    return this.signalRunning(appointmentWorkflowId(tenantId, externalId), attendanceSignal, attendance);
+  }
+
+  /** Returns the workflow id, or null when the lifecycle has closed since it was looked up. */
+  deliverReply(workflowId: string, reply: InboundMessageSignal): Promise<string | null> {
+    return this.signalRunning(workflowId, inboundMessageSignal, reply);
+  }
+
+  private async signalRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<string | null> {
+    try {
+      await this.call(signal.name, () => this.temporal.workflow.getHandle(workflowId).signal(signal, payload));
+      return workflowId;
+    } catch (err) {
+      // Never started, or already closed: Temporal answers both the same way.
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  private async call<R>(action: string, fn: () => Promise<R>): Promise<R> {
+    try {
+      return await this.temporal.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw err;
+      throw new TemporalUnavailableError(action, err);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// Starts the HTTP API (webhooks, dev replies, probes, metrics); run directly, it is `npm run api`.
+import 'reflect-metadata';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client, Connection } from '@temporalio/client';
+import type { IncomingMessage } from 'node:http';
+import { loadConfig, type AroConfig } from '../config';
+import { createPrisma } from '../db/prisma';
+import { createAppModule, type ApiDeps } from './app.module';
+import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
+
+/** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
+const BODY_LIMIT = '256kb';
+
+const NEST_LOG_LEVELS: Record<AroConfig['ARO_LOG_LEVEL'], LogLevel[]> = {
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  warn: ['fatal', 'error', 'warn'],
+  error: ['fatal', 'error'],
+};
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartApiOptions extends ApiDeps {
+  /** Defaults to ARO_API_PORT; 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+/** The caller owns the database and Temporal connections: close() stops the HTTP server only. */
+export async function startApi({ port, host, ...deps }: StartApiOptions): Promise<RunningApi> {
+  const app = await NestFactory.create<NestExpressApplication>(createAppModule(deps), {
+    bodyParser: false,
+    rawBody: true,
+    logger: NEST_LOG_LEVELS[deps.config.ARO_LOG_LEVEL],
+  });
+  // The booking signature covers the exact bytes sent, so that route reads them raw whatever the
+  // Content-Type, and it checks tenant and signature before the body is ever parsed as JSON.
+  app.useBodyParser('raw', { type: isBookingWebhook, limit: BODY_LIMIT });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
+  return { url: await app.getUrl(), close: () => app.close() };
+}
+
+function isBookingWebhook(req: IncomingMessage): boolean {
+  return req.url?.startsWith(`/${BOOKING_WEBHOOK_PATH}/`) ?? false;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API');
+  const db = createPrisma(config.DATABASE_URL);
+  await db.$connect();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const api = await startApi({ config, db, temporal });
+  console.log(`[aro-api] listening on ${api.url}`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[aro-api] ${signal}: finishing requests in flight, then stopping`);
+    await api.close();
+    await connection.close();
+    await db.$disconnect();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop(signal).catch((err) => {
+        console.error('[aro-api] shutdown failed:', err);
+        process.exitCode = 1;
+      });
+    });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('[aro-api] failed to start:', err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+// POST /dev/inbound/:tenantId — dev mode only: plays a patient's SMS reply without a phone network.
+import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/prisma';
+import { parsePayload } from '../http/invalid-payload';
+import { e164Phone, requiredObject, text } from '../http/payload-fields';
+import { requireTenant } from '../tenants/require-tenant';
+import { DB } from '../tokens';
+import { InboundReplies, type ReplyRouting } from './inbound-replies.service';
+
+/** Ten concatenated SMS segments: what carriers deliver as one message at most. */
+const MAX_SMS_LENGTH = 1600;
+
+const devReplySchema = requiredObject({ from: e164Phone, body: text(MAX_SMS_LENGTH) });
+
+@Controller('dev/inbound')
+export class DevInboundController {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly replies: InboundReplies,
+  ) {}
+
+  @Post(':tenantId')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async reply(@Param('tenantId') tenantId: string, @Body() payload: unknown): Promise<ReplyRouting> {
+    const tenant = await requireTenant(this.db, tenantId);
+    const { from, body } = parsePayload(devReplySchema, payload);
+    return this.replies.receive(tenant, {
+      from,
+      to: '',
+      body,
+      channel: 'sms',
+      provider: 'dev',
+      providerMessageId: `dev-in-${randomUUID()}`,
+    });
+  }
+}

@@ -1,0 +1,112 @@
+// The servers tests rely on actually start and answer: PostgreSQL, the Temporal dev server, the time-skipping server.
+import assert from 'node:assert/strict';
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { Client } from 'pg';
+import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { freePort } from '../src/toolchain/free-port';
+import { searchAttributes } from '../src/workflows/contracts';
+import { createTimeSkippingEnv, startTestDatabase, startTestTemporal } from './support/servers';
+
+async function query<T extends Record<string, unknown>>(databaseUrl: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('toolchain', function () {
+  // The first run on a machine may build the Temporal CLI or fetch the test server.
+  this.timeout(600_000);
+
+  it('starts a migrated PostgreSQL database', async () => {
+    const database = await startTestDatabase();
+    try {
+      assert.deepEqual(await query(database.databaseUrl, 'SELECT 1 AS one'), [{ one: 1 }]);
+      const applied = await query<{ count: string }>(database.databaseUrl, 'SELECT count(*) FROM "_prisma_migrations"');
+      assert.ok(Number(applied[0].count) > 0, 'no migration recorded');
+    } finally {
+      await database.stop();
+    }
+  });
+
+  it('keeps PostgreSQL data across a restart of the same data directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aro-pg-restart-'));
+    await chmod(dir, 0o755); // entered by the `postgres` user when tests run as root
+    try {
+      const options = { dataDir: join(dir, 'data'), port: await freePort() };
+      const first = await startPostgres(options);
+      await query(first.databaseUrl, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)');
+      await first.stop();
+      const second = await startPostgres(options);
+      try {
+        assert.deepEqual(await query(second.databaseUrl, 'SELECT id FROM kept'), [{ id: 42 }]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts the Temporal dev server with ARO search attributes registered', async () => {
+    const temporal = await startTestTemporal();
+    try {
+      const connection = await Connection.connect({ address: temporal.address });
+      try {
+        const described = await connection.workflowService.describeNamespace({ namespace: temporal.namespace });
+        assert.equal(described.namespaceInfo?.name, temporal.namespace);
+        const listed = await connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
+        for (const { name } of Object.values(searchAttributes)) {
+          assert.ok(name in (listed.customAttributes ?? {}), `search attribute ${name} is not registered`);
+        }
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      await temporal.stop();
+    }
+  });
+
+  it('skips two days of time in the time-skipping test server', async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      const before = await env.currentTimeMs();
+      const wallStart = Date.now();
+      await env.sleep('2 days');
+      assert.ok((await env.currentTimeMs()) - before >= 2 * 24 * 3600_000, 'server time did not advance two days');
+      assert.ok(Date.now() - wallStart < 10_000, 'time was not skipped');
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('accepts ARO search attributes in the time-skipping test server', async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      // The server rejects a start carrying unregistered attributes, just as it rejects such an
+      // upsert from a workflow; no worker is needed to see it.
+      const handle = await env.client.workflow.start('appointmentLifecycle', {
+        taskQueue: 'toolchain-test-no-worker',
+        workflowId: 'toolchain-search-attributes',
+        typedSearchAttributes: [
+          { key: searchAttributes.tenantId, value: 'tenant-1' },
+          { key: searchAttributes.status, value: 'scheduled' },
+          { key: searchAttributes.startsAt, value: new Date('2030-01-02T03:04:05Z') },
+          { key: searchAttributes.needsAttention, value: false },
+        ],
+      });
+      const described = await handle.describe();
+      assert.equal(described.typedSearchAttributes.get(searchAttributes.tenantId), 'tenant-1');
+      assert.equal(described.typedSearchAttributes.get(searchAttributes.needsAttention), false);
+      await handle.terminate('toolchain test done');
+    } finally {
+      await env.teardown();
+    }
+  });
+});
