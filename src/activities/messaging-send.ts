@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Db } from '../db/prisma';
 import type { Prisma } from '../generated/prisma/client';
-import { isQuiet } from '../domain/quiet-hours';
+import { nextAllowedByCap } from '../domain/frequency-cap';
+import { isQuiet, quietWindowEnd } from '../domain/quiet-hours';
 import { signRescheduleLink } from '../domain/reschedule-link';
 import { renderTemplate, templateVariables, UnknownTemplateVariableError } from '../domain/template-render';
 import { ErrorType, type SendMessageCommand, type SendOutcome } from '../workflows/contracts';
@@ -59,6 +60,29 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
     const at = DateTime.fromISO(cmd.at, { zone: 'utc' });
     if (cmd.urgency === 'routine' && isQuiet(at, policy.quietHours, tenant.timeZone)) {
       return complete(cmd, { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` });
+    }
+    if (cmd.urgency === 'routine') {
+      const previous = await db.message.findMany({
+        where: {
+          tenantId: cmd.tenantId,
+          toPhone: cmd.to,
+          direction: 'outbound',
+          urgency: 'routine',
+          status: { notIn: ['failed', 'undelivered'] },
+          sentAt: { gt: at.minus({ days: 7 }).toJSDate(), lte: at.toJSDate() },
+        },
+        select: { sentAt: true },
+      });
+      let retryAt = nextAllowedByCap(previous.map((m) => m.sentAt!), at, policy.frequencyCap);
+      if (retryAt) {
+        if (isQuiet(retryAt, policy.quietHours, tenant.timeZone)) retryAt = quietWindowEnd(retryAt, policy.quietHours!, tenant.timeZone);
+        return complete(cmd, {
+          status: 'refused',
+          reason: 'frequency_cap',
+          detail: `${previous.length} routine message(s) in the last 7 days (cap ${policy.frequencyCap.perDay}/day, ${policy.frequencyCap.perWeek}/week)`,
+          retryAt: retryAt.toUTC().toISO()!,
+        });
+      }
     }
 
     // A crash after the provider accepted but before the result was stored leaves the Message:
@@ -134,7 +158,9 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
       throw err;
     }
 
-    const now = new Date();
+    // sentAt is the workflow's instant of sending (wall time in production), so the frequency cap
+    // counts in the same clock the workflow schedules in.
+    const now = at.toJSDate();
     await db.message.create({
       data: {
         id: `m_${cmd.commandId}`,
@@ -145,6 +171,7 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
         channel: cmd.channel,
         toPhone: cmd.to,
         kind: cmd.template,
+        urgency: cmd.urgency,
         body,
         provider: provider.name,
         providerMessageId: receipt.providerMessageId,

@@ -45,6 +45,11 @@ import { LifecycleState } from './lifecycle-state';
 const CONFIDENCE_THRESHOLD = 0.6;
 const DEFAULT_HISTORY_LIMIT = 10_000;
 
+interface SendResult {
+  sent: boolean;
+  retryAt?: string;
+}
+
 type LifecycleEvent =
   | { type: 'booking'; payload: BookingUpdatedSignal }
   | { type: 'cancelled'; payload: BookingCancelledSignal }
@@ -143,8 +148,11 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     });
   }
 
-  /** Sends one message; returns whether it went out. Failures are recorded, never thrown. */
-  async function send(step: string, template: string, channel: Channel, urgency: MessageUrgency): Promise<boolean> {
+  /**
+   * Sends one message; returns whether it went out and, when the frequency cap held it, when it
+   * may go. Failures are recorded, never thrown.
+   */
+  async function send(step: string, template: string, channel: Channel, urgency: MessageUrgency): Promise<SendResult> {
     const commandId = `${workflowId}:${step}`;
     const at = now();
     try {
@@ -161,11 +169,16 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         urgency,
         at,
         appointment: state.appointment,
-        policy: { quietHours: policy.quietHours, rescheduleUrl: policy.rescheduleUrl, rescheduleLinkTtl: policy.rescheduleLinkTtl },
+        policy: {
+          quietHours: policy.quietHours,
+          rescheduleUrl: policy.rescheduleUrl,
+          rescheduleLinkTtl: policy.rescheduleLinkTtl,
+          frequencyCap: policy.frequencyCap,
+        },
       });
       if (outcome.status === 'refused') {
-        state.note(at, 'message.held', `${template}: ${outcome.reason}`);
-        return false;
+        state.note(at, 'message.held', `${template}: ${outcome.reason}${outcome.detail ? ` (${outcome.detail})` : ''}`);
+        return { sent: false, retryAt: outcome.retryAt };
       }
       state.messages.push({
         at,
@@ -178,7 +191,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         providerMessageId: outcome.providerMessageId,
       });
       state.note(at, 'message.sent', template);
-      return true;
+      return { sent: true };
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const reason = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
@@ -189,7 +202,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
       }
       state.raiseAttention(`delivery_failed:${template}`);
       audit('message.failed', { template, reason });
-      return false;
+      return { sent: false };
     }
   }
 
@@ -377,7 +390,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     state.note(now(), 'message.failed', `${message.kind ?? 'message'}: ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''}`);
     if (message.channel === 'whatsapp' && policy.fallbackToSms && message.kind) {
       state.note(now(), 'message.fallback', `${message.kind}: re-sending by SMS`);
-      if (await send(`${message.commandId}:sms-fallback`, message.kind, 'sms', 'transactional')) return;
+      if ((await send(`${message.commandId}:sms-fallback`, message.kind, 'sms', 'transactional')).sent) return;
     }
     state.raiseAttention(`delivery_failed:${message.kind ?? e.providerMessageId}`);
     audit('message.failed', { providerMessageId: e.providerMessageId, status: e.status, errorCode: e.errorCode });
@@ -429,7 +442,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
       const template = state.touches.find((t) => t.kind === 'reminder' && t.template)?.template ?? 'reminder_confirm';
       state.note(now(), 'reminder.resent', `by ${actor}`);
       audit('reminder.resent', { by: actor, template }, actor);
-      if ((await send(`resend:${e.id}:${state.stateVersion}`, template, 'sms', 'transactional')) && state.status === 'scheduled') {
+      if ((await send(`resend:${e.id}:${state.stateVersion}`, template, 'sms', 'transactional')).sent && state.status === 'scheduled') {
         state.status = 'awaiting_confirmation';
       }
     }
@@ -487,9 +500,19 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
       state.note(at, 'touch.skipped', `${touch.template}: ${touch.outcome}`);
     } else {
       const urgency: MessageUrgency = touch.kind === 'booking_confirmation' ? 'transactional' : 'routine';
-      const sent = await send(touch.id, touch.template!, touch.channel ?? 'sms', urgency);
-      touch.state = sent ? 'sent' : 'skipped';
-      if (sent && touch.asksConfirmation && state.status === 'scheduled') state.status = 'awaiting_confirmation';
+      // A deferred touch sends under a new command id: the first one's refusal is recorded for good.
+      const step = touch.deferrals ? `${touch.id}:deferred-${touch.deferrals}` : touch.id;
+      const result = await send(step, touch.template!, touch.channel ?? 'sms', urgency);
+      const stillUseful = touch.kind !== 'reminder' || (result.retryAt !== undefined && result.retryAt < state.appointment.startsAt);
+      if (!result.sent && result.retryAt && stillUseful) {
+        touch.at = result.retryAt;
+        touch.deferrals = (touch.deferrals ?? 0) + 1;
+        state.touches.sort((a, b) => a.at.localeCompare(b.at));
+        state.note(at, 'touch.deferred', `${touch.template} to ${result.retryAt} (frequency cap)`);
+        return;
+      }
+      touch.state = result.sent ? 'sent' : 'skipped';
+      if (result.sent && touch.asksConfirmation && state.status === 'scheduled') state.status = 'awaiting_confirmation';
     }
     if (touch.kind === 'review_request' || touch.kind === 'rebook') state.closed = true;
   }

@@ -134,6 +134,8 @@ export interface PlannedTouch {
 export interface Touch extends PlannedTouch {
   state: TouchState;
   outcome?: string;
+  /** How often the frequency cap pushed it back. */
+  deferrals?: number;
 }
 
 export interface TimelineEntry {
@@ -276,13 +278,19 @@ export interface SendMessageCommand {
   at: string;
   appointment: AppointmentDetails;
   /** The parts of the workflow's policy snapshot the send must honour. */
-  policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl'>;
+  policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl' | 'frequencyCap'>;
   variables?: Record<string, string>;
 }
 
 export type SendOutcome =
   | { status: 'sent'; providerMessageId: string; body: string; channel: Channel; providerStatus: string }
-  | { status: 'refused'; reason: 'opted_out' | 'quiet_hours' | 'frequency_cap'; detail?: string };
+  | {
+      status: 'refused';
+      reason: 'opted_out' | 'quiet_hours' | 'frequency_cap';
+      detail?: string;
+      /** For a message held by the frequency cap: the earliest instant it may go (out of quiet hours). */
+      retryAt?: string;
+    };
 
 export type ReplyIntent =
   | 'confirm'

@@ -5,6 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { runWorkers, type RunningWorkers } from '../../worker';
+import type { MessagingProvider } from '../../src/activities/providers/messaging-provider';
 import { loadConfig } from '../../src/config';
 import type { Db } from '../../src/db/prisma';
 import { parsePolicy } from '../../src/domain/policy';
@@ -19,9 +20,13 @@ import {
 
 export const CLINIC_ZONE = 'America/New_York';
 
-export async function startWorkers(env: TestWorkflowEnvironment, db: Db, opts: { maxCachedWorkflows?: number } = {}): Promise<RunningWorkers> {
+export async function startWorkers(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  opts: { maxCachedWorkflows?: number; providers?: Record<string, MessagingProvider> } = {},
+): Promise<RunningWorkers> {
   const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200' });
-  return runWorkers({ config, db, connection: env.nativeConnection, maxCachedWorkflows: opts.maxCachedWorkflows });
+  return runWorkers({ config, db, connection: env.nativeConnection, ...opts });
 }
 
 /** A unique patient phone per test, so one test's opt-out never touches another's. */
@@ -47,11 +52,11 @@ export async function startAppointment(
   db: Db,
   tenantId: string,
   startsAt: DateTime,
-  opts: { policy?: Partial<Policy>; locale?: string; historyLimit?: number } = {},
+  opts: { policy?: Partial<Policy>; locale?: string; historyLimit?: number; phone?: string } = {},
 ): Promise<StartedAppointment> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const externalId = `ext-${randomUUID()}`;
-  const phone = uniquePhone();
+  const phone = opts.phone ?? uniquePhone();
   const input: LifecycleInput = {
     tenantId,
     timeZone: tenant.timeZone,

@@ -24,11 +24,13 @@ import {
   snapshotOf,
   startAppointment,
   startWorkers,
+  uniquePhone,
   CLINIC_ZONE,
   type StartedAppointment,
 } from './lifecycle-harness';
 import { createTimeSkippingEnv, startTestDatabase } from './servers';
 import { recordHistory } from './histories';
+import { ScriptedProvider } from './scripted-provider';
 
 const SECOND = 1000;
 
@@ -54,13 +56,17 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
     let db: Db;
     let workers: RunningWorkers;
     let tenantId: string;
+    let scriptedTenantId: string;
+    const provider = new ScriptedProvider();
 
     before(async function () {
       this.timeout(300_000);
       [env, database] = await Promise.all([createTimeSkippingEnv(), startTestDatabase()]);
       db = createPrisma(database.databaseUrl);
       tenantId = (await createTenant(db, { name: 'Sunrise Clinic', timeZone: CLINIC_ZONE })).tenant.id;
-      workers = await startWorkers(env, db, workerOptions);
+      scriptedTenantId = (await createTenant(db, { name: 'Scripted Clinic', timeZone: CLINIC_ZONE })).tenant.id;
+      await db.tenant.update({ where: { id: scriptedTenantId }, data: { channels: { provider: 'scripted' } } });
+      workers = await startWorkers(env, db, { ...workerOptions, providers: { scripted: provider } });
     });
     after(async function () {
       this.timeout(60_000);
@@ -99,11 +105,13 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
 
       await skipTo(env, startsAt.plus({ minutes: 40 }));
       await a.handle.signal(attendanceSignal, { eventId: 'checked-in-1', outcome: 'completed' });
-      const attendedAt = DateTime.fromMillis(await now());
       const final = await a.handle.result();
       assert.equal(final.status, 'completed');
       assert.equal(final.closed, true);
-      assertSentAt(final, 'review_request', attendedAt.plus({ hours: 2 }));
+      // Due 2 hours after the visit, but the final reminder went out that morning and the default
+      // cap is one routine message a day: it waits until 24 hours after that reminder.
+      assert.ok(final.timeline.some((t) => t.kind === 'touch.deferred'));
+      assertSentAt(final, 'review_request', startsAt.minus({ hours: 2 }).plus({ days: 1 }));
       assert.deepEqual(kinds(final), ['booking_confirmation', 'reminder_confirm', 'confirm_ack', 'reminder_final', 'review_request']);
 
       if (process.env.ARO_RECORD_HISTORIES) await recordHistory('full-lifecycle', a.handle);
@@ -278,15 +286,15 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       assert.ok(Math.abs(Date.parse(unconfirmedAt) - startsAt.minus({ hours: 24 }).toMillis()) < 5 * SECOND);
     });
 
-    it('a no-show gets the rebook message an hour later (out of quiet hours) and closes', async () => {
+    it('a no-show gets the rebook message, held by the daily cap until the next day, and closes', async () => {
       const startsAt = clinicTime(await now(), 3, 11);
       const a = await startAppointment(env, db, tenantId, startsAt);
       await skipTo(env, startsAt.plus({ minutes: 45 }));
       await a.handle.signal(attendanceSignal, { eventId: 'ns-1', outcome: 'no_show' });
-      const reportedAt = DateTime.fromMillis(await now());
       const final = await a.handle.result();
       assert.equal(final.status, 'no_show');
-      assertSentAt(final, 'rebook', reportedAt.plus({ hours: 1 }));
+      // An hour later would be the second routine message that day: held to the next day.
+      assertSentAt(final, 'rebook', startsAt.minus({ hours: 2 }).plus({ days: 1 }));
     });
 
     it('a failed delivery with no fallback raises needs attention', async () => {
@@ -297,6 +305,29 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       const snap = await until(a, (s) => s.needsAttention, 'delivery failure');
       assert.deepEqual(snap.attentionReasons, ['delivery_failed:booking_confirmation']);
       assert.equal(snap.messages[0].status, 'undelivered');
+    });
+
+    it('retries a transient provider failure with backoff and sends once', async () => {
+      const phone = uniquePhone();
+      provider.script(phone, ['transient', 'transient']);
+      const a = await startAppointment(env, db, scriptedTenantId, clinicTime(await now(), 5, 10), { phone });
+      const snap = await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation after retries');
+      assert.deepEqual(
+        provider.calls.filter((c) => c.to === phone).map((c) => c.answer),
+        ['transient', 'transient', 'accepted'],
+      );
+      assert.equal(snap.needsAttention, false);
+      assert.equal((await outboundMessages(db, a.workflowId)).length, 1);
+    });
+
+    it('does not retry a permanent provider failure: the clinic sees it', async () => {
+      const phone = uniquePhone();
+      provider.script(phone, ['permanent']);
+      const a = await startAppointment(env, db, scriptedTenantId, clinicTime(await now(), 5, 10), { phone });
+      const snap = await until(a, (s) => s.needsAttention, 'delivery failure');
+      assert.deepEqual(snap.attentionReasons, ['delivery_failed:booking_confirmation']);
+      assert.match(snap.timeline.find((t) => t.kind === 'message.failed')!.detail!, /invalid destination number/);
+      assert.equal(provider.calls.filter((c) => c.to === phone).length, 1);
     });
 
     it('without attendance the lifecycle closes after the attendance window', async () => {

@@ -99,6 +99,7 @@ CREATE TABLE "Message" (
     "toPhone" TEXT NOT NULL,
     "fromPhone" TEXT,
     "kind" TEXT,
+    "urgency" TEXT,
     "body" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "providerMessageId" TEXT,
@@ -176,6 +177,9 @@ CREATE INDEX "Appointment_tenantId_patientPhone_idx" ON "Appointment"("tenantId"
 
 -- CreateIndex
 CREATE INDEX "Message_tenantId_appointmentId_idx" ON "Message"("tenantId", "appointmentId");
+
+-- CreateIndex
+CREATE INDEX "Message_tenantId_toPhone_sentAt_idx" ON "Message"("tenantId", "toPhone", "sentAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Message_tenantId_commandId_key" ON "Message"("tenantId", "commandId");
