@@ -280,19 +280,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
       return;
     }
     if (intent === 'opt_in') {
-      await bookkeeping.recordConsent({
-        tenantId,
-        dedupeKey: `${workflowId}:${step}:opt_in`,
-        phone: e.from,
-        change: 'opt_in',
-        source: carrierKeyword ? 'keyword' : 'reply',
-        messageId: e.messageId,
-        detail: e.body,
-        at: now(),
-      });
-      state.optedOut = false;
-      state.note(now(), 'consent.opt_in', e.body);
-      audit('consent.opt_in', { messageId: e.messageId });
+      await changeConsent('opt_in', e, carrierKeyword);
       await send(`${step}:opt_in_ack`, 'opt_in_ack', 'sms', 'transactional');
       if (!state.isClosedStatus) {
         // Plan the rest afresh (the opt-out cancelled the messages); checks of the old plan go too.
@@ -348,22 +336,27 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     }
   }
 
-  async function optOut(e: InboundMessageSignal, carrierKeyword: string | undefined): Promise<void> {
-    const step = `reply:${e.messageId}`;
+  /** Records the patient's consent change in the ledger, then in the workflow's own state. */
+  async function changeConsent(change: 'opt_out' | 'opt_in', e: InboundMessageSignal, carrierKeyword: string | undefined) {
     await bookkeeping.recordConsent({
       tenantId,
-      dedupeKey: `${workflowId}:${step}:opt_out`,
+      dedupeKey: `${workflowId}:reply:${e.messageId}:${change}`,
       phone: e.from,
-      change: 'opt_out',
+      change,
       source: carrierKeyword ? 'keyword' : 'reply',
       messageId: e.messageId,
       detail: e.body,
       at: now(),
     });
-    state.optedOut = true;
+    state.optedOut = change === 'opt_out';
+    state.note(now(), `consent.${change}`, e.body);
+    audit(`consent.${change}`, { messageId: e.messageId, keyword: carrierKeyword }, 'patient');
+  }
+
+  async function optOut(e: InboundMessageSignal, carrierKeyword: string | undefined): Promise<void> {
+    const step = `reply:${e.messageId}`;
+    await changeConsent('opt_out', e, carrierKeyword);
     cancelMessageTouches('patient opted out');
-    state.note(now(), 'consent.opt_out', e.body);
-    audit('consent.opt_out', { messageId: e.messageId, keyword: carrierKeyword }, 'patient');
 
     if (carrierKeyword === 'CANCEL' && !state.isClosedStatus) {
       if (policy.cancelKeyword === 'cancel_appointment') {

@@ -4,46 +4,28 @@ import {
   CLOSED_STATUSES,
   type AppointmentDetails,
   type AppointmentSnapshot,
-  type AppointmentStatus,
   type AuditEntry,
   type CarriedState,
-  type MessageEntry,
   type PlannedTouch,
-  type TimelineEntry,
   type Touch,
 } from './contracts';
 
 /** How many event ids are remembered for dedupe; older redeliveries are beyond any provider's retry window. */
 const SEEN_EVENTS_LIMIT = 200;
 
+// The carried fields are declared once, in CarriedState; the class adds the rules over them.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface LifecycleState extends CarriedState {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class LifecycleState {
-  status: AppointmentStatus;
-  needsAttention: string[];
-  appointment: AppointmentDetails;
-  touches: Touch[];
-  timeline: TimelineEntry[];
-  messages: MessageEntry[];
-  planRevision: number;
-  stateVersion: number;
-  optedOut: boolean;
-  seenEvents: string[];
-  attendance?: 'completed' | 'no_show';
+  /** Set when the lifecycle has nothing left to do; the workflow then completes. */
   closed = false;
   /** Audit entries not yet written by recordAppointmentState. */
   pendingAudit: AuditEntry[] = [];
 
   constructor(carried: CarriedState) {
-    this.status = carried.status;
-    this.needsAttention = carried.needsAttention;
-    this.appointment = carried.appointment;
-    this.touches = carried.touches;
-    this.timeline = carried.timeline;
-    this.messages = carried.messages;
-    this.planRevision = carried.planRevision;
-    this.stateVersion = carried.stateVersion;
-    this.optedOut = carried.optedOut;
-    this.seenEvents = carried.seenEvents;
-    this.attendance = carried.attendance;
+    Object.assign(this, carried);
   }
 
   static fresh(appointment: AppointmentDetails): LifecycleState {
@@ -61,20 +43,11 @@ export class LifecycleState {
     });
   }
 
+  /** What continue-as-new hands to the next run: everything but the per-run bookkeeping. */
   carry(): CarriedState {
-    return {
-      status: this.status,
-      needsAttention: this.needsAttention,
-      appointment: this.appointment,
-      touches: this.touches,
-      timeline: this.timeline,
-      messages: this.messages,
-      planRevision: this.planRevision,
-      stateVersion: this.stateVersion,
-      optedOut: this.optedOut,
-      seenEvents: this.seenEvents,
-      attendance: this.attendance,
-    };
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { closed, pendingAudit, ...carried } = this;
+    return carried;
   }
 
   get isClosedStatus(): boolean {
