@@ -42,8 +42,11 @@ function installDependencies() {
   const installed = mtime(path.join(root, 'node_modules', '.package-lock.json'));
   const locked = mtime(path.join(root, 'package-lock.json'));
   if (installed !== null && locked !== null && installed >= locked) return;
-  process.stderr.write('bootstrap: installing dependencies (npm ci)\n');
-  run('npm ci', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci']);
+  // Not `npm ci`: the registry reachable here lacks some optional platform builds (e.g. swc's
+  // darwin packages), so the lockfile cannot list them and `npm ci` refuses it as out of sync.
+  // `npm install` still installs exactly the locked versions.
+  process.stderr.write('bootstrap: installing dependencies (npm install from the lockfile)\n');
+  run('npm install', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function generatePrismaClient() {
