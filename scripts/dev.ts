@@ -1,0 +1,168 @@
+// `npm run dev`: the whole of ARO on one machine with embedded defaults — PostgreSQL and the
+// Temporal dev server (data under .data/), the worker, the API in dev mode and a demo tenant.
+// DATABASE_URL and TEMPORAL_ADDRESS switch to external servers. Ctrl-C stops everything.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { z } from 'zod';
+import { startApi } from '../src/api/main';
+import { loadConfig } from '../src/config';
+import { applyMigrations } from '../src/db/migrate';
+import { createPrisma, type Db } from '../src/db/prisma';
+import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
+import { createTenant } from '../src/tenants/create-tenant';
+import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { registerSearchAttributes } from '../src/toolchain/search-attributes';
+import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
+import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
+import { runWorkers } from '../worker';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DATA_DIR = path.join(ROOT, '.data');
+const STATE_FILE = path.join(DATA_DIR, 'dev.json');
+const DEMO_TENANT_ID = 'demo';
+
+const port = z.coerce.number().int().min(1).max(65535);
+/** Settings of the embedded servers; everything else is in src/config.ts. */
+const devSettings = z.object({
+  ARO_DEV_PG_PORT: port.default(5433),
+  ARO_DEV_TEMPORAL_PORT: port.default(7233),
+  ARO_DEV_TEMPORAL_UI_PORT: port.default(8233),
+  ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
+});
+
+interface DemoTenant {
+  id: string;
+  name: string;
+  timeZone: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+interface DevState {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  databaseUrl: string;
+  demoTenant: DemoTenant;
+}
+
+async function previousState(): Promise<Partial<DevState>> {
+  try {
+    return JSON.parse(await readFile(STATE_FILE, 'utf8')) as Partial<DevState>;
+  } catch {
+    return {};
+  }
+}
+
+/** The demo tenant, created on first run; its API key is only known at creation, so it is kept in dev.json. */
+async function demoTenant(db: Db, timeZone: string, previous: Partial<DevState>): Promise<DemoTenant> {
+  const existing = await db.tenant.findUnique({ where: { id: DEMO_TENANT_ID } });
+  if (!existing) {
+    const created = await createTenant(db, { id: DEMO_TENANT_ID, name: 'Demo Clinic', timeZone });
+    return { ...created.tenant, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+  }
+  let apiKey = previous.demoTenant?.apiKey;
+  const known = apiKey ? await db.apiKey.findUnique({ where: { keyHash: hashApiKey(apiKey) } }) : null;
+  if (!apiKey || !known || known.revokedAt) {
+    // dev.json was lost or its key revoked: issue a fresh key rather than guess.
+    apiKey = generateApiKey();
+    await db.apiKey.create({ data: { id: `k_${randomUUID()}`, tenantId: existing.id, name: 'dev', keyHash: hashApiKey(apiKey) } });
+  }
+  return { id: existing.id, name: existing.name, timeZone: existing.timeZone, apiKey, webhookSecret: existing.webhookSecret };
+}
+
+async function main(): Promise<void> {
+  const settings = devSettings.parse(process.env);
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err) => console.error('[aro-dev] while stopping:', err));
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n[aro-dev] ${signal}: stopping…`);
+      stopping ??= stopAll().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    await mkdir(DATA_DIR, { recursive: true, mode: 0o755 });
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port: settings.ARO_DEV_PG_PORT });
+      stops.push(pg.stop);
+      databaseUrl = pg.databaseUrl;
+    }
+    const applied = await applyMigrations(databaseUrl);
+    if (applied.length > 0) console.log(`[aro-dev] applied migrations: ${applied.join(', ')}`);
+
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      const temporal = await startTemporalDevServer({
+        cliPath: await ensureTemporalCli(),
+        port: settings.ARO_DEV_TEMPORAL_PORT,
+        uiPort: settings.ARO_DEV_TEMPORAL_UI_PORT,
+        dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
+        namespace: 'default',
+      });
+      stops.push(temporal.stop);
+      temporalAddress = temporal.address;
+      temporalUiUrl = temporal.uiUrl;
+    }
+
+    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ARO_DEV_MODE: '1' });
+    const db = createPrisma(databaseUrl);
+    stops.push(() => db.$disconnect());
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.push(() => connection.close());
+    if (process.env.TEMPORAL_ADDRESS) {
+      // An external server may not know ARO's search attributes yet; registering is idempotent.
+      await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((err) =>
+        console.warn(`[aro-dev] could not register search attributes: ${err instanceof Error ? err.message : err}`),
+      );
+    }
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    const previous = await previousState();
+    const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => nativeConnection.close());
+    const workers = await runWorkers({ config, db, connection: nativeConnection });
+    stops.push(() => workers.shutdown());
+
+    const api = await startApi({ config, db, temporal: client, port: config.ARO_API_PORT, host: '127.0.0.1' });
+    stops.push(() => api.close());
+
+    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, demoTenant: tenant };
+    await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+    console.log(
+      [
+        '',
+        'ARO is running (Ctrl-C stops it):',
+        `  API            ${api.url}   (dev replies: POST ${api.url}/dev/inbound/${tenant.id})`,
+        `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
+        `  PostgreSQL     ${databaseUrl}`,
+        `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
+        `    API key        ${tenant.apiKey}`,
+        `    webhook secret ${tenant.webhookSecret}`,
+        `  all of it in   ${path.relative(process.cwd(), STATE_FILE) || STATE_FILE}`,
+        `  book a demo appointment: node dist/scripts/demo-booking.js +14155550123`,
+        '',
+      ].join('\n'),
+    );
+    await workers.done;
+  } catch (err) {
+    console.error(`[aro-dev] ${err instanceof Error ? err.stack ?? err.message : err}`);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+void main();
