@@ -20,8 +20,6 @@ import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { runWorkers } from '../worker';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DATA_DIR = path.join(ROOT, '.data');
-const STATE_FILE = path.join(DATA_DIR, 'dev.json');
 const DEMO_TENANT_ID = 'demo';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -31,7 +29,11 @@ const devSettings = z.object({
   ARO_DEV_TEMPORAL_PORT: port.default(7233),
   ARO_DEV_TEMPORAL_UI_PORT: port.default(8233),
   ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
+  ARO_DEV_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
 });
+const settings = devSettings.parse(process.env);
+const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
+const STATE_FILE = path.join(DATA_DIR, 'dev.json');
 
 interface DemoTenant {
   id: string;
@@ -75,7 +77,6 @@ async function demoTenant(db: Db, timeZone: string, previous: Partial<DevState>)
 }
 
 async function main(): Promise<void> {
-  const settings = devSettings.parse(process.env);
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {

@@ -1,6 +1,6 @@
 // Where the operator CLI finds its database: DATABASE_URL, or else the one a running `npm run dev` uses.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The clone's root: the directory holding prisma/schema.prisma, whether we run from src/ or dist/src/. */
 function repoRoot(): string {
@@ -10,12 +10,12 @@ function repoRoot(): string {
   }
 }
 
-/** `npm run dev` writes this file with the URL of the embedded PostgreSQL it started. */
-function devStateFile(root = repoRoot()): string {
-  return join(root, '.data', 'dev.json');
+/** `npm run dev` writes this file (in ARO_DEV_DATA_DIR, default .data) with the URL of the embedded PostgreSQL it started. */
+function devStateFile(env: NodeJS.ProcessEnv): string {
+  return join(env.ARO_DEV_DATA_DIR ? resolve(env.ARO_DEV_DATA_DIR) : join(repoRoot(), '.data'), 'dev.json');
 }
 
-export function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env, stateFile = devStateFile()): string {
+export function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env, stateFile = devStateFile(env)): string {
   const fromEnv = env.DATABASE_URL;
   if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   if (!existsSync(stateFile)) {
