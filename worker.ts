@@ -5,8 +5,10 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBookkeepingActivities } from './src/activities';
 import { createDevOutbox } from './src/activities/providers/dev-outbox';
 import type { MessagingProvider } from './src/activities/providers/messaging-provider';
+import { createTwilioProvider } from './src/activities/providers/twilio';
 import { loadConfig, type AroConfig } from './src/config';
 import { createPrisma, type Db } from './src/db/prisma';
+import { credentialCipher } from './src/secrets/credential-cipher';
 import { TenantWorkers } from './src/worker/tenant-workers';
 import { workflowBundle } from './src/worker/workflow-bundle';
 
@@ -14,7 +16,7 @@ export interface RunWorkersOptions {
   config: AroConfig;
   db: Db;
   connection: NativeConnection;
-  /** Messaging providers by name; the dev outbox is always there. */
+  /** Messaging providers by name, beside the built-in dev outbox and Twilio. */
   providers?: Record<string, MessagingProvider>;
   /** 0 makes every workflow task replay its whole history (the determinism test suite uses it). */
   maxCachedWorkflows?: number;
@@ -29,7 +31,11 @@ export interface RunningWorkers {
 
 export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorkers> {
   const { config, db, connection } = opts;
-  const providers = { dev: createDevOutbox(), ...opts.providers };
+  const providers = {
+    dev: createDevOutbox(),
+    twilio: createTwilioProvider({ apiBaseUrl: config.ARO_TWILIO_API_URL, timeoutMs: config.ARO_TWILIO_TIMEOUT_MS }),
+    ...opts.providers,
+  };
   const core = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -41,7 +47,13 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
   const tenants = new TenantWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { db, providers },
+    deps: {
+      db,
+      providers,
+      cipher: credentialCipher(config),
+      publicUrl: config.ARO_PUBLIC_URL,
+      planLimits: config.ARO_PLAN_LIMITS,
+    },
     refreshMs: config.ARO_TENANT_REFRESH_MS,
   });
   await tenants.start();

@@ -1,7 +1,21 @@
 // Every setting ARO reads from the environment, validated once at start-up (see README "Settings").
 import { z } from 'zod';
+import { parsePlanLimits, DEFAULT_PLAN_LIMITS } from './domain/plan-limits';
+import { parseSecretsKey } from './secrets/credential-cipher';
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** Runs a parser that throws an error naming the setting, as a zod transform. */
+function parsedWith<T>(parse: (text: string) => T) {
+  return (text: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+}
 
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -17,6 +31,20 @@ const schema = z.object({
   ARO_TENANT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
   ARO_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   ARO_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ARO_SECRETS_KEY: z.string().optional().transform((v, ctx) => (v ? parsedWith((t) => parseSecretsKey(t, 'ARO_SECRETS_KEY'))(v, ctx) : undefined)),
+  ARO_SECRETS_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform(parsedWith((t) => t.split(',').filter((k) => k.trim()).map((k, i) => parseSecretsKey(k, `ARO_SECRETS_PREVIOUS_KEYS[${i}]`)))),
+  ARO_TWILIO_API_URL: z.string().url().optional(),
+  ARO_TWILIO_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  ARO_PLAN_LIMITS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => (v ? parsedWith((t) => parsePlanLimits(t, 'ARO_PLAN_LIMITS'))(v, ctx) : DEFAULT_PLAN_LIMITS)),
+  // Long and random like the tenant keys it outranks; unset, no caller can administer tenants.
+  ARO_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters (e.g. from `openssl rand -base64 32`)').optional(),
+  ARO_GRAPHQL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
 });
 
 export type AroConfig = z.infer<typeof schema>;

@@ -443,9 +443,16 @@ describe('API: booking webhooks, dev replies and probes', function () {
       await project('ahead-cancelled', 'cancelled', '2030-06-02T09:00:00Z');
       await project('ahead-later', 'awaiting_confirmation', '2030-07-01T09:00:00Z');
       await project('ahead-next', 'scheduled', '2030-06-10T09:00:00Z');
+      // The others are passed over, nearest first, so the choice can be recorded.
       assert.deepEqual(await findActiveAppointment(db, tenantId, phone, now), {
         externalId: 'ahead-next',
         workflowId: workflowIdOf('ahead-next'),
+        startsAt: new Date('2030-06-10T09:00:00Z'),
+        passedOver: [
+          { workflowId: workflowIdOf('ahead-later'), startsAt: new Date('2030-07-01T09:00:00Z') },
+          { workflowId: workflowIdOf('past-open'), startsAt: new Date('2030-05-20T09:00:00Z') },
+          { workflowId: workflowIdOf('past-open-older'), startsAt: new Date('2030-05-01T09:00:00Z') },
+        ],
       });
 
       assert.equal(await findActiveAppointment(db, tenantId, '+14155550100', now), null);

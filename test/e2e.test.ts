@@ -129,7 +129,8 @@ describe('end to end: booking webhook → workflow → messages → reply → co
     assert.equal(routed.body.status, 'routed');
     assert.equal(routed.body.workflowId, workflowId);
 
-    const confirmed = await until(workflowId, (s) => s.status === 'confirmed', 'confirmed');
+    // The acknowledgement goes out after the status changes: wait for both.
+    const confirmed = await until(workflowId, (s) => s.status === 'confirmed' && s.messages.length === 3, 'confirmed and acknowledged');
     assert.deepEqual(
       confirmed.messages.map((m) => [m.direction, m.kind ?? null]),
       [['outbound', 'booking_confirmation'], ['inbound', null], ['outbound', 'confirm_ack']],
@@ -164,7 +165,12 @@ describe('end to end: booking webhook → workflow → messages → reply → co
     const resend = await deliver(tenant.id, tenant.webhookSecret, { ...event, id: `${event.id}-again` });
     assert.equal(resend.status, 202);
     const workflowId = appointmentWorkflowId(tenant.id, 'visit-dup');
-    await until(workflowId, (s) => s.timeline.some((t) => t.kind === 'booking.updated'), 'the re-sent booking handled');
+    // Signals are handled before a touch that falls due at the same moment: wait for both.
+    await until(
+      workflowId,
+      (s) => s.timeline.some((t) => t.kind === 'booking.updated') && s.timeline.some((t) => t.kind === 'message.sent'),
+      'the re-sent booking handled and the confirmation sent',
+    );
     const rows = await outbound(workflowId);
     assert.deepEqual(rows.map((r) => r.kind), ['booking_confirmation']);
     const runs = [];

@@ -1,6 +1,7 @@
 // Creating tenants, directly and through the operator CLI, against a real migrated PostgreSQL.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { resolveDatabaseUrl } from '../src/cli/database-url';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { defaultTemplates } from '../src/domain/default-templates';
 import { defaultPolicy, parsePolicy } from '../src/domain/policy';
+import { CredentialCipher } from '../src/secrets/credential-cipher';
+import { openProviderCredentials } from '../src/secrets/provider-credentials';
 import { hashApiKey } from '../src/tenants/api-keys';
 import { createTenant, TenantInputError } from '../src/tenants/create-tenant';
 import { startTestDatabase, type TestDatabase } from './support/servers';
@@ -136,6 +139,41 @@ describe('tenants', function () {
       assert.equal(code, 1);
       assert.equal(stdout, '');
       assert.match(stderr, /^aro: timeZone: "Europe\/Atlantis" is not an IANA time zone/);
+    });
+
+    it('connects a Twilio account with the token from the environment, sealed; sets WhatsApp templates and the plan; re-seals after a key rotation', async function () {
+      const { tenant } = await createTenant(db, { name: 'Twilio Clinic', timeZone: 'America/New_York' });
+      const oldKey = randomBytes(32).toString('base64');
+      const token = randomBytes(16).toString('hex');
+      const accountSid = `AC${randomBytes(16).toString('hex')}`;
+      const env = { ...process.env, DATABASE_URL: server.databaseUrl, ARO_SECRETS_KEY: oldKey, TWILIO_AUTH_TOKEN: token };
+      const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => execFileAsync(process.execPath, [CLI, ...args], { env: { ...env, ...extra } });
+      const { stdout } = await run(['tenant', 'twilio', '--id', tenant.id, '--account-sid', accountSid, '--from', '+15005550006', '--rate', '5']);
+      assert.ok(!stdout.includes(token));
+      const stored = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id }, include: { credentials: true } });
+      assert.deepEqual(stored.channels, { provider: 'twilio', twilio: { from: '+15005550006' }, maxActivitiesPerSecond: 5 });
+      assert.ok(!JSON.stringify(stored).includes(token), 'the token is stored sealed only');
+
+      await run(['tenant', 'whatsapp-template', '--id', tenant.id, '--kind', 'reminder_confirm', '--locale', 'en', '--content-sid', `HX${'0'.repeat(32)}`, '--variables', '1=name,2=date']);
+      const template = await db.template.findUniqueOrThrow({
+        where: { tenantId_kind_locale_channel: { tenantId: tenant.id, kind: 'reminder_confirm', locale: 'en', channel: 'whatsapp' } },
+      });
+      assert.deepEqual(template.contentVariables, { '1': 'name', '2': 'date' });
+      assert.match(template.body, /Reply YES to confirm/, 'the text starts from the SMS one');
+      await run(['tenant', 'plan', '--id', tenant.id, '--plan', 'business']);
+      assert.equal((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).plan, 'business');
+
+      const newKey = randomBytes(32).toString('base64');
+      const resealed = await run(['secrets', 'reseal'], { ARO_SECRETS_KEY: newKey, ARO_SECRETS_PREVIOUS_KEYS: oldKey });
+      assert.match(resealed.stdout, /^Re-sealed \d+ credential\(s\)/);
+      const opened = await openProviderCredentials(db, new CredentialCipher(Buffer.from(newKey, 'base64')), tenant.id, 'twilio');
+      assert.deepEqual(opened, { accountSid, authToken: token });
+    });
+
+    it('refuses a Twilio token on the command line: it must come from TWILIO_AUTH_TOKEN', async function () {
+      const { code, stderr } = await aroFailing(['tenant', 'twilio', '--id', 't_x', '--account-sid', 'AC1', '--auth-token', 'secret']);
+      assert.equal(code, 2);
+      assert.match(stderr, /Unknown option '--auth-token'/);
     });
 
     for (const args of [[], ['bogus'], ['tenant'], ['tenant', 'create', '--timezone', 'Europe/Madrid'], ['tenant', 'list', '--bogus']]) {

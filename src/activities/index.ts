@@ -1,6 +1,8 @@
 // The activities, built over their dependencies so tests and the worker pass real (or local)
 // implementations. Skills run on the tenant's task queue; bookkeeping runs on the core queue.
 import type { Db } from '../db/prisma';
+import type { PlanLimits } from '../domain/plan-limits';
+import type { CredentialCipher } from '../secrets/credential-cipher';
 import { createAppointmentRecord } from './appointment-record';
 import { createConsentRecord } from './consent';
 import { createMessagingSend } from './messaging-send';
@@ -11,12 +13,17 @@ import type { MessagingProvider } from './providers/messaging-provider';
 export interface ActivityDeps {
   db: Db;
   providers: Record<string, MessagingProvider>;
+  /** Opens tenants' sealed provider credentials; only the skills use it. */
+  cipher: CredentialCipher;
+  /** ARO's public URL, where providers send delivery statuses. */
+  publicUrl?: string;
+  planLimits: PlanLimits;
 }
 
-/** Skills: act on the outside world for one tenant; registered on that tenant's queue. */
-export function createSkillActivities(deps: ActivityDeps) {
+/** Skills: act on the outside world for one tenant; registered on that tenant's queue (and only serve that tenant). */
+export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
   return {
-    'messaging.send': createMessagingSend(deps),
+    'messaging.send': createMessagingSend(deps, tenantId),
     'nlp.classify': createNlpClassify(),
   };
 }

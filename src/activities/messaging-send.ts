@@ -1,31 +1,65 @@
-// The `messaging.send` skill: one idempotent outbound message, guarded by consent and quiet
-// hours, rendered from the tenant's template in the patient's locale and recorded as a Message.
+// The `messaging.send` skill: one idempotent outbound message, guarded by consent, quiet hours, the
+// frequency cap and the plan's allowance, rendered from the tenant's template in the patient's
+// locale, recorded before it is handed to the provider and completed with the provider's id after.
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Db } from '../db/prisma';
-import type { Prisma } from '../generated/prisma/client';
+import type { Prisma, Template, Tenant } from '../generated/prisma/client';
 import { nextAllowedByCap } from '../domain/frequency-cap';
+import type { PlanLimits } from '../domain/plan-limits';
 import { isQuiet, quietWindowEnd } from '../domain/quiet-hours';
 import { signRescheduleLink } from '../domain/reschedule-link';
+import { smsSegments } from '../domain/sms-segments';
 import { renderTemplate, templateVariables, UnknownTemplateVariableError } from '../domain/template-render';
+import type { CredentialCipher } from '../secrets/credential-cipher';
+import { openProviderCredentials } from '../secrets/provider-credentials';
 import { ErrorType, type SendMessageCommand, type SendOutcome } from '../workflows/contracts';
+import { recordConsentChange } from './consent';
+import { checkUsage, countSentMessage, warnClinic } from './message-usage';
 import { findTemplate } from './template-lookup';
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
   type MessagingProvider,
+  type OutboundMessage,
+  type ProviderReceipt,
+  type TenantChannel,
 } from './providers/messaging-provider';
 
 export interface MessagingDeps {
   db: Db;
   providers: Record<string, MessagingProvider>;
+  cipher: CredentialCipher;
+  /** ARO's public URL (ARO_PUBLIC_URL), where providers report delivery statuses. */
+  publicUrl?: string;
+  planLimits: PlanLimits;
 }
+
+/** WhatsApp lets a business write freely only this long after the patient's last message. */
+const WHATSAPP_SESSION_HOURS = 24;
+/** A recovering retry looks for the earlier attempt's message from a little before it was recorded (clock skew). */
+const RECOVERY_SKEW_MS = 60_000;
 
 function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: ErrorType.InvalidCommand, message, nonRetryable: true });
 }
 
-export function createMessagingSend({ db, providers }: MessagingDeps) {
+/** The provider's failure as the typed failure the workflow's retry policy understands; nothing else of it travels. */
+function providerFailure(err: PermanentDeliveryError | TransientDeliveryError): ApplicationFailure {
+  const permanent = err instanceof PermanentDeliveryError;
+  return ApplicationFailure.create({
+    type: permanent ? ErrorType.ProviderPermanent : ErrorType.ProviderTransient,
+    message: err.message,
+    nonRetryable: permanent,
+    details: [{ code: err.code }],
+  });
+}
+
+/**
+ * @param servedTenantId the tenant whose queue this activity serves: it opens that tenant's
+ *   credentials only, whatever a command says.
+ */
+export function createMessagingSend({ db, providers, cipher, publicUrl, planLimits }: MessagingDeps, servedTenantId: string) {
   async function complete(cmd: SendMessageCommand, outcome: SendOutcome): Promise<SendOutcome> {
     await db.skillInvocation.update({
       where: { tenantId_commandId: { tenantId: cmd.tenantId, commandId: cmd.commandId } },
@@ -34,7 +68,136 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
     return outcome;
   }
 
+  function sentOutcome(cmd: SendMessageCommand, providerMessageId: string, body: string, providerStatus: string): SendOutcome {
+    const window = cmd.policy.whatsappDeliveryWindow;
+    const deliveryCheckAt =
+      cmd.channel === 'whatsapp' && window
+        ? DateTime.fromISO(cmd.at, { zone: 'utc' }).plus(Duration.fromISO(window)).toISO()!
+        : undefined;
+    return { status: 'sent', providerMessageId, body, channel: cmd.channel, providerStatus, ...(deliveryCheckAt ? { deliveryCheckAt } : {}) };
+  }
+
+  /** Whether the patient wrote on WhatsApp within the last 24 hours, which opens a free-form session. */
+  async function inWhatsappSession(cmd: SendMessageCommand): Promise<boolean> {
+    const since = DateTime.fromISO(cmd.at, { zone: 'utc' }).minus({ hours: WHATSAPP_SESSION_HOURS }).toJSDate();
+    const last = await db.message.findFirst({
+      where: { tenantId: cmd.tenantId, fromPhone: cmd.to, direction: 'inbound', channel: 'whatsapp', createdAt: { gt: since } },
+      select: { id: true },
+    });
+    return last !== null;
+  }
+
+  /** Outside the session window WhatsApp takes only an approved template, with its variables filled in. */
+  async function whatsappContent(cmd: SendMessageCommand, template: Template, variables: Record<string, string>) {
+    if (await inWhatsappSession(cmd)) return undefined;
+    if (!template.contentSid) {
+      throw providerFailure(
+        new PermanentDeliveryError(
+          `template "${cmd.template}" (${template.locale}, ${template.channel}) has no contentSid: WhatsApp needs an approved template outside the 24-hour session window`,
+          '63016',
+        ),
+      );
+    }
+    const mapping = (template.contentVariables ?? {}) as Record<string, string>;
+    const filled: Record<string, string> = {};
+    for (const [placeholder, name] of Object.entries(mapping)) {
+      if (!(name in variables)) throw invalid(`template "${cmd.template}" contentVariables.${placeholder}: unknown variable "${name}"`);
+      filled[placeholder] = variables[name];
+    }
+    return { sid: template.contentSid, variables: filled };
+  }
+
+  async function render(cmd: SendMessageCommand, tenant: Tenant) {
+    const locale = cmd.locale ?? tenant.defaultLocale;
+    const template = await findTemplate(db, {
+      tenantId: cmd.tenantId,
+      kind: cmd.template,
+      locale,
+      channel: cmd.channel,
+      tenantLocale: tenant.defaultLocale,
+    });
+    if (!template) throw invalid(`tenant ${cmd.tenantId} has no template "${cmd.template}" for ${cmd.channel}`);
+    const extra: Record<string, string> = { ...cmd.variables };
+    if (cmd.policy.rescheduleUrl) {
+      extra.link = signRescheduleLink({
+        baseUrl: cmd.policy.rescheduleUrl,
+        tenantId: cmd.tenantId,
+        externalId: cmd.appointmentExternalId,
+        expires: Math.floor(DateTime.fromISO(cmd.at, { zone: 'utc' }).plus(Duration.fromISO(cmd.policy.rescheduleLinkTtl)).toSeconds()),
+        secret: tenant.webhookSecret,
+      });
+    }
+    const variables = templateVariables({
+      clinicName: tenant.name,
+      timeZone: tenant.timeZone,
+      locale: template.locale,
+      appointment: cmd.appointment,
+      patientName: cmd.patientName,
+      extra,
+    });
+    try {
+      return { template, variables, body: renderTemplate(template.body, variables) };
+    } catch (err) {
+      if (err instanceof UnknownTemplateVariableError) throw invalid(`template "${cmd.template}" (${template.locale}): ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** A routine message the cap or quiet hours hold back, or null when it may go. */
+  async function policyRefusal(cmd: SendMessageCommand, tenant: Tenant): Promise<SendOutcome | null> {
+    if (cmd.urgency !== 'routine') return null;
+    const policy = cmd.policy;
+    const at = DateTime.fromISO(cmd.at, { zone: 'utc' });
+    if (isQuiet(at, policy.quietHours, tenant.timeZone)) {
+      return { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` };
+    }
+    const previous = await db.message.findMany({
+      where: {
+        tenantId: cmd.tenantId,
+        toPhone: cmd.to,
+        direction: 'outbound',
+        urgency: 'routine',
+        status: { notIn: ['failed', 'undelivered'] },
+        sentAt: { gt: at.minus({ days: 7 }).toJSDate(), lte: at.toJSDate() },
+      },
+      select: { sentAt: true },
+    });
+    let retryAt = nextAllowedByCap(previous.map((m) => m.sentAt!), at, policy.frequencyCap);
+    if (!retryAt) return null;
+    if (isQuiet(retryAt, policy.quietHours, tenant.timeZone)) retryAt = quietWindowEnd(retryAt, policy.quietHours!, tenant.timeZone);
+    return {
+      status: 'refused',
+      reason: 'frequency_cap',
+      detail: `${previous.length} routine message(s) in the last 7 days (cap ${policy.frequencyCap.perDay}/day, ${policy.frequencyCap.perWeek}/week)`,
+      retryAt: retryAt.toUTC().toISO()!,
+    };
+  }
+
+  /** The provider's answer; a retry whose earlier attempt may have gone out asks the provider first. */
+  async function deliver(
+    provider: MessagingProvider,
+    message: OutboundMessage,
+    channel: TenantChannel,
+    earlierAttemptAt: Date | null,
+  ): Promise<ProviderReceipt> {
+    try {
+      if (earlierAttemptAt && provider.findSent) {
+        const known = async (providerMessageId: string) =>
+          (await db.message.count({ where: { provider: provider.name, providerMessageId } })) > 0;
+        const found = await provider.findSent(message, new Date(earlierAttemptAt.getTime() - RECOVERY_SKEW_MS), channel, known);
+        if (found) return found;
+      }
+      return await provider.send(message, channel);
+    } catch (err) {
+      if (err instanceof PermanentDeliveryError || err instanceof TransientDeliveryError) throw err;
+      throw new TransientDeliveryError(`${provider.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   return async function messagingSend(cmd: SendMessageCommand): Promise<SendOutcome> {
+    if (cmd.tenantId !== servedTenantId) {
+      throw invalid(`command for tenant ${cmd.tenantId} reached the queue of tenant ${servedTenantId}`);
+    }
     const key = { tenantId: cmd.tenantId, commandId: cmd.commandId };
     const prior = await db.skillInvocation.findUnique({ where: { tenantId_commandId: key } });
     if (prior?.result) return prior.result as unknown as SendOutcome;
@@ -48,6 +211,13 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
       });
     }
 
+    // Recorded with the provider's id: an earlier attempt sent it and crashed before completing.
+    // Answered before any check, which would now count this very message against the cap.
+    const recorded = await db.message.findUnique({ where: { tenantId_commandId: key } });
+    if (recorded?.providerMessageId) {
+      return complete(cmd, sentOutcome(cmd, recorded.providerMessageId, recorded.body, recorded.status));
+    }
+
     const contact = await db.contact.upsert({
       where: { tenantId_phone: { tenantId: cmd.tenantId, phone: cmd.to } },
       create: { id: `c_${cmd.tenantId}_${cmd.to}`, tenantId: cmd.tenantId, phone: cmd.to, name: cmd.patientName, locale: cmd.locale },
@@ -56,136 +226,102 @@ export function createMessagingSend({ db, providers }: MessagingDeps) {
     if (contact.optedOut && cmd.urgency !== 'consent') {
       return complete(cmd, { status: 'refused', reason: 'opted_out' });
     }
-    const policy = cmd.policy;
-    const at = DateTime.fromISO(cmd.at, { zone: 'utc' });
-    if (cmd.urgency === 'routine' && isQuiet(at, policy.quietHours, tenant.timeZone)) {
-      return complete(cmd, { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` });
-    }
-    if (cmd.urgency === 'routine') {
-      const previous = await db.message.findMany({
-        where: {
-          tenantId: cmd.tenantId,
-          toPhone: cmd.to,
-          direction: 'outbound',
-          urgency: 'routine',
-          status: { notIn: ['failed', 'undelivered'] },
-          sentAt: { gt: at.minus({ days: 7 }).toJSDate(), lte: at.toJSDate() },
-        },
-        select: { sentAt: true },
-      });
-      let retryAt = nextAllowedByCap(previous.map((m) => m.sentAt!), at, policy.frequencyCap);
-      if (retryAt) {
-        if (isQuiet(retryAt, policy.quietHours, tenant.timeZone)) retryAt = quietWindowEnd(retryAt, policy.quietHours!, tenant.timeZone);
-        return complete(cmd, {
-          status: 'refused',
-          reason: 'frequency_cap',
-          detail: `${previous.length} routine message(s) in the last 7 days (cap ${policy.frequencyCap.perDay}/day, ${policy.frequencyCap.perWeek}/week)`,
-          retryAt: retryAt.toUTC().toISO()!,
-        });
-      }
-    }
+    const refusal = await policyRefusal(cmd, tenant);
+    if (refusal) return complete(cmd, refusal);
 
-    // A crash after the provider accepted but before the result was stored leaves the Message:
-    // answer from it instead of sending twice.
-    const recorded = await db.message.findUnique({ where: { tenantId_commandId: key } });
-    if (recorded?.providerMessageId) {
+    const usage = await checkUsage(db, tenant, cmd.at, planLimits);
+    if (usage.verdict === 'hard_limit' && cmd.urgency === 'routine') {
+      await warnClinic(db, tenant.id, usage, 'hard_limit');
       return complete(cmd, {
-        status: 'sent',
-        providerMessageId: recorded.providerMessageId,
-        body: recorded.body,
-        channel: recorded.channel as SendMessageCommand['channel'],
-        providerStatus: recorded.status,
+        status: 'refused',
+        reason: 'plan_limit',
+        detail: `${usage.sent} of ${usage.limit} messages of the ${tenant.plan} plan used in ${usage.month}`,
       });
-    }
-
-    const locale = cmd.locale ?? tenant.defaultLocale;
-    const template = await findTemplate(db, {
-      tenantId: cmd.tenantId,
-      kind: cmd.template,
-      locale,
-      channel: cmd.channel,
-      tenantLocale: tenant.defaultLocale,
-    });
-    if (!template) throw invalid(`tenant ${cmd.tenantId} has no template "${cmd.template}" for ${cmd.channel}`);
-
-    const extra: Record<string, string> = { ...cmd.variables };
-    if (policy.rescheduleUrl) {
-      extra.link = signRescheduleLink({
-        baseUrl: policy.rescheduleUrl,
-        tenantId: cmd.tenantId,
-        externalId: cmd.appointmentExternalId,
-        expires: Math.floor(at.plus(Duration.fromISO(policy.rescheduleLinkTtl)).toSeconds()),
-        secret: tenant.webhookSecret,
-      });
-    }
-    let body: string;
-    try {
-      body = renderTemplate(
-        template.body,
-        templateVariables({
-          clinicName: tenant.name,
-          timeZone: tenant.timeZone,
-          locale: template.locale,
-          appointment: cmd.appointment,
-          patientName: cmd.patientName,
-          extra,
-        }),
-      );
-    } catch (err) {
-      if (err instanceof UnknownTemplateVariableError) throw invalid(`template "${cmd.template}" (${template.locale}): ${err.message}`);
-      throw err;
     }
 
     const providerName = (tenant.channels as { provider?: string } | null)?.provider ?? 'dev';
     const provider = providers[providerName];
     if (!provider) throw invalid(`tenant ${cmd.tenantId} uses unknown messaging provider "${providerName}"`);
 
-    let receipt;
+    const { template, variables, body } = await render(cmd, tenant);
+    const content = cmd.channel === 'whatsapp' ? await whatsappContent(cmd, template, variables) : undefined;
+
+    // The command id is stored before the provider is asked; its id is stored after. A row without
+    // one means an earlier attempt may have sent it: deliver() then asks the provider first.
+    if (!recorded) {
+      await db.message.createMany({
+        data: [
+          {
+            id: `m_${cmd.commandId}`,
+            tenantId: cmd.tenantId,
+            commandId: cmd.commandId,
+            appointmentId: cmd.workflowId,
+            direction: 'outbound',
+            channel: cmd.channel,
+            toPhone: cmd.to,
+            kind: cmd.template,
+            urgency: cmd.urgency,
+            body,
+            provider: provider.name,
+            status: 'pending',
+          },
+        ],
+        skipDuplicates: true,
+      });
+    }
+    const channel: TenantChannel = {
+      tenantId: tenant.id,
+      settings: tenant.channels,
+      credentials: () => openProviderCredentials(db, cipher, tenant.id, provider.name),
+      publicUrl,
+    };
+    const message: OutboundMessage = { tenantId: cmd.tenantId, commandId: cmd.commandId, to: cmd.to, channel: cmd.channel, body, content };
+    let receipt: ProviderReceipt;
     try {
-      receipt = await provider.send({ tenantId: cmd.tenantId, commandId: cmd.commandId, to: cmd.to, channel: cmd.channel, body });
+      receipt = await deliver(provider, message, channel, recorded?.createdAt ?? null);
     } catch (err) {
-      if (err instanceof PermanentDeliveryError) {
-        throw ApplicationFailure.create({
-          type: ErrorType.ProviderPermanent,
-          message: err.message,
-          nonRetryable: true,
-          details: [{ code: err.code }],
-        });
+      const failure = err as PermanentDeliveryError | TransientDeliveryError;
+      if (failure instanceof PermanentDeliveryError) {
+        await db.message.update({ where: { tenantId_commandId: key }, data: { status: 'failed', errorCode: failure.code, failedAt: new Date() } });
+        if (failure.code === '21610') {
+          // The carrier says the patient opted out (replied STOP to the number): the ledger must agree.
+          await recordConsentChange(db, {
+            tenantId: cmd.tenantId,
+            dedupeKey: `${cmd.commandId}:provider-opt-out`,
+            phone: cmd.to,
+            change: 'opt_out',
+            source: 'provider',
+            detail: failure.message,
+            at: cmd.at,
+          });
+          // Twilio's own opt-out handling has already confirmed it to the patient: ARO's confirmation
+          // is not missing, so nothing needs the clinic's attention.
+          if (cmd.urgency === 'consent') {
+            return complete(cmd, { status: 'refused', reason: 'opted_out', detail: 'Twilio already confirmed the opt-out (21610)' });
+          }
+        }
       }
-      if (err instanceof TransientDeliveryError) {
-        throw ApplicationFailure.create({ type: ErrorType.ProviderTransient, message: err.message, details: [{ code: err.code }] });
-      }
-      throw err;
+      throw providerFailure(failure);
     }
 
     // sentAt is the workflow's instant of sending (wall time in production), so the frequency cap
     // counts in the same clock the workflow schedules in.
-    const now = at.toJSDate();
-    await db.message.create({
-      data: {
-        id: `m_${cmd.commandId}`,
-        tenantId: cmd.tenantId,
-        commandId: cmd.commandId,
-        appointmentId: cmd.workflowId,
-        direction: 'outbound',
-        channel: cmd.channel,
-        toPhone: cmd.to,
-        kind: cmd.template,
-        urgency: cmd.urgency,
-        body,
-        provider: provider.name,
-        providerMessageId: receipt.providerMessageId,
-        status: receipt.status,
-        sentAt: now,
-        deliveredAt: receipt.status === 'delivered' ? now : null,
-      },
+    const sentAt = new Date(cmd.at);
+    const segments = receipt.segments ?? (cmd.channel === 'sms' ? smsSegments(body) : 1);
+    await db.$transaction(async (tx) => {
+      const completed = await tx.message.updateMany({
+        where: { tenantId: cmd.tenantId, commandId: cmd.commandId, providerMessageId: null },
+        data: {
+          providerMessageId: receipt.providerMessageId,
+          status: receipt.status,
+          segments,
+          sentAt,
+          deliveredAt: receipt.status === 'delivered' ? sentAt : null,
+        },
+      });
+      if (completed.count === 1) await countSentMessage(tx, tenant.id, usage.month, segments);
     });
-    return complete(cmd, {
-      status: 'sent',
-      providerMessageId: receipt.providerMessageId,
-      body,
-      channel: cmd.channel,
-      providerStatus: receipt.status,
-    });
+    if (usage.verdict === 'soft_limit') await warnClinic(db, tenant.id, usage, 'soft_limit');
+    return complete(cmd, sentOutcome(cmd, receipt.providerMessageId, body, receipt.status));
   };
 }

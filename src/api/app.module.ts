@@ -2,17 +2,25 @@
 // the process entry point and the tests wire the same app to different servers.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
 import type { Client } from '@temporalio/client';
 import type { AroConfig } from '../config';
 import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
+import { CLINIC_GRAPHQL_PROVIDERS, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
 import { JsonErrorFilter } from './http/json-error.filter';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { DevInboundController } from './replies/dev-inbound.controller';
 import { InboundReplies } from './replies/inbound-replies.service';
-import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from './tokens';
+import { credentialCipher } from '../secrets/credential-cipher';
+import { ARO_CONFIG, CREDENTIAL_CIPHER, DB, TEMPORAL_CLIENT } from './tokens';
+import { TwilioInbound } from './twilio/twilio-inbound.service';
+import { TwilioSignatures } from './twilio/twilio-signature.service';
+import { TwilioStatuses } from './twilio/twilio-status.service';
+import { TwilioWebhookController } from './twilio/twilio-webhook.controller';
 import { BookingWebhookController } from './webhooks/booking-webhook.controller';
 import { BookingWebhooks } from './webhooks/booking-webhook.service';
 
@@ -28,10 +36,12 @@ class AppModule {}
 export function createAppModule({ config, db, temporal }: ApiDeps): DynamicModule {
   return {
     module: AppModule,
+    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions({ config, db }))],
     controllers: [
       HealthController,
       MetricsController,
       BookingWebhookController,
+      TwilioWebhookController,
       // Playing replies by hand is for a developer's machine, never a clinic's number.
       ...(config.ARO_DEV_MODE ? [DevInboundController] : []),
     ],
@@ -39,11 +49,16 @@ export function createAppModule({ config, db, temporal }: ApiDeps): DynamicModul
       { provide: ARO_CONFIG, useValue: config },
       { provide: DB, useValue: db },
       { provide: TEMPORAL_CLIENT, useValue: temporal },
+      { provide: CREDENTIAL_CIPHER, useValue: credentialCipher(config) },
       { provide: APP_FILTER, useClass: JsonErrorFilter },
       ApiMetrics,
       AppointmentWorkflows,
       BookingWebhooks,
       InboundReplies,
+      TwilioSignatures,
+      TwilioStatuses,
+      TwilioInbound,
+      ...CLINIC_GRAPHQL_PROVIDERS,
     ],
   };
 }

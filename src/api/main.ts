@@ -42,6 +42,8 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   // Content-Type, and it checks tenant and signature before the body is ever parsed as JSON.
   app.useBodyParser('raw', { type: isBookingWebhook, limit: BODY_LIMIT });
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
+  app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
   await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
   return { url: await app.getUrl(), close: () => app.close() };
 }

@@ -40,6 +40,7 @@ export const policySchema = z.object({
   rescheduleUrl: z.string().url().nullable(),
   frequencyCap: z.object({ perDay: z.number().int().min(0), perWeek: z.number().int().min(0) }),
   fallbackToSms: z.boolean(),
+  whatsappDeliveryWindow: isoDuration.nullable().optional(),
 }) satisfies z.ZodType<Policy>;
 
 /** DESIGN §3 defaults. */
@@ -66,6 +67,7 @@ export function defaultPolicy(): Policy {
     rescheduleUrl: null,
     frequencyCap: { perDay: 1, perWeek: 3 },
     fallbackToSms: true,
+    whatsappDeliveryWindow: 'PT30M',
   };
 }
 

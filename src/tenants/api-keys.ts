@@ -3,6 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const API_KEY_PREFIX = 'aro_';
 
+/** The id a key is listed and revoked by; unlike the key, it is no secret. */
+export function newApiKeyId(): string {
+  return `key_${randomBytes(8).toString('hex')}`;
+}
+
 /** A new key: `aro_` + 32 random bytes (base64url), shown once to its owner and never stored. */
 export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');

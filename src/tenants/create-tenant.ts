@@ -5,7 +5,7 @@ import type { Db } from '../db/prisma';
 import { defaultTemplates } from '../domain/default-templates';
 import { defaultPolicy } from '../domain/policy';
 import type { Prisma } from '../generated/prisma/client';
-import { generateApiKey, hashApiKey } from './api-keys';
+import { generateApiKey, hashApiKey, newApiKeyId } from './api-keys';
 
 export interface CreateTenantInput {
   name: string;
@@ -29,7 +29,7 @@ export interface CreatedTenant {
 export class TenantInputError extends Error {
   constructor(
     readonly field: keyof CreateTenantInput,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${field}: ${problem}`);
     this.name = 'TenantInputError';
@@ -40,26 +40,47 @@ const NAME_MAX_LENGTH = 200;
 // Tenant ids end up in URLs, task queue names (aro-tenant-<id>) and workflow ids (appt:<id>:<ext>),
 // so they keep to characters that are safe and unambiguous in all three.
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-// A language, optionally with a region: the templates are keyed by these.
 const LOCALE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
-function randomId(prefix: string): string {
+/** A record id: `prefix` + 16 random hex digits. */
+export function randomId(prefix: string): string {
   return prefix + randomBytes(8).toString('hex');
 }
 
+export type TenantSettings = Pick<CreateTenantInput, 'name' | 'timeZone' | 'defaultLocale'>;
+
+/** Checks and normalises the settings a clinic chooses, at creation or later; each one is optional here. */
+export function checkTenantSettings(input: Partial<TenantSettings>): Partial<TenantSettings> {
+  const checked: Partial<TenantSettings> = {};
+  if (input.name !== undefined) {
+    const name = input.name.trim();
+    if (name.length === 0) throw new TenantInputError('name', 'must not be empty');
+    if (name.length > NAME_MAX_LENGTH) throw new TenantInputError('name', `must be at most ${NAME_MAX_LENGTH} characters`);
+    checked.name = name;
+  }
+  if (input.timeZone !== undefined) {
+    if (!IANAZone.isValidZone(input.timeZone)) {
+      throw new TenantInputError('timeZone', `${JSON.stringify(input.timeZone)} is not an IANA time zone such as Europe/Madrid`);
+    }
+    // Zone names match case-insensitively and have aliases; store the one spelling ICU resolves them to.
+    checked.timeZone = new Intl.DateTimeFormat('en', { timeZone: input.timeZone }).resolvedOptions().timeZone;
+  }
+  if (input.defaultLocale !== undefined) {
+    if (!isLocale(input.defaultLocale)) {
+      throw new TenantInputError('defaultLocale', `${JSON.stringify(input.defaultLocale)} is not a locale such as en, es or pt-BR`);
+    }
+    checked.defaultLocale = input.defaultLocale;
+  }
+  return checked;
+}
+
+/** A language, optionally with a region: templates are keyed by these. */
+export function isLocale(value: string): boolean {
+  return LOCALE.test(value);
+}
+
 function validate(input: CreateTenantInput): Required<CreateTenantInput> {
-  const name = input.name.trim();
-  if (name.length === 0) throw new TenantInputError('name', 'must not be empty');
-  if (name.length > NAME_MAX_LENGTH) throw new TenantInputError('name', `must be at most ${NAME_MAX_LENGTH} characters`);
-  if (!IANAZone.isValidZone(input.timeZone)) {
-    throw new TenantInputError('timeZone', `${JSON.stringify(input.timeZone)} is not an IANA time zone such as Europe/Madrid`);
-  }
-  // Zone names match case-insensitively and have aliases; store the one spelling ICU resolves them to.
-  const timeZone = new Intl.DateTimeFormat('en', { timeZone: input.timeZone }).resolvedOptions().timeZone;
-  const defaultLocale = input.defaultLocale ?? 'en';
-  if (!LOCALE.test(defaultLocale)) {
-    throw new TenantInputError('defaultLocale', `${JSON.stringify(defaultLocale)} is not a locale such as en, es or pt-BR`);
-  }
+  const { name, timeZone, defaultLocale } = checkTenantSettings({ ...input, defaultLocale: input.defaultLocale ?? 'en' }) as Required<TenantSettings>;
   const id = input.id ?? randomId('t_');
   if (!TENANT_ID.test(id)) {
     throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
@@ -83,7 +104,7 @@ export async function createTenant(db: Db, input: CreateTenantInput): Promise<Cr
       policyVersion: policy.version,
       webhookSecret,
       channels: { provider: 'dev' },
-      apiKeys: { create: { id: randomId('key_'), name: 'default', keyHash: hashApiKey(apiKey) } },
+      apiKeys: { create: { id: newApiKeyId(), name: 'default', keyHash: hashApiKey(apiKey) } },
       templates: { createMany: { data: defaultTemplates().map((t) => ({ id: randomId('tpl_'), ...t })) } },
     },
   });

@@ -45,6 +45,9 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   args.push(...searchAttributeCliArgs(), '--log-level', 'warn');
+  // Appointments carry their clinic as fairness key: dispatch round-robins across clinics on the
+  // shared core queue, so one clinic's burst does not hold up the others (README "Operations").
+  args.push('--dynamic-config-value', 'matching.enableFairness=true');
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = collectTail(child);
@@ -96,15 +99,16 @@ async function waitForFrontend(
   while (Date.now() < deadline) {
     const exited = exitReason();
     if (exited !== null) return exited;
-    let connection: Connection | undefined;
+    // lazy + ensureConnected rather than connect(): a failed connect() leaves its channel open.
+    const connection = Connection.lazy({ address, connectTimeout: 1_000 });
     try {
-      connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.ensureConnected();
       await connection.workflowService.describeNamespace({ namespace });
       return null;
     } catch (err) {
       lastError = (err as Error).message;
     } finally {
-      await connection?.close();
+      await connection.close();
     }
     await sleep(250);
   }

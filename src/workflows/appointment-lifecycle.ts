@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BookkeepingActivities, SkillActivities } from '../activities';
+import { advancesDelivery, isDeliveryFailure, isDeliverySettled } from '../domain/delivery-status';
 import { tenantTaskQueue } from '../routing/tenant-task-queue';
 import {
   ErrorType,
@@ -23,6 +24,7 @@ import {
   confirmUpdate,
   deliveryStatusSignal,
   inboundMessageSignal,
+  replyConsentKey,
   resendReminderUpdate,
   searchAttributes,
   snapshotQuery,
@@ -34,6 +36,7 @@ import {
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
+  type MessageEntry,
   type MessageUrgency,
   type StaffAction,
   type Touch,
@@ -174,10 +177,13 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
           rescheduleUrl: policy.rescheduleUrl,
           rescheduleLinkTtl: policy.rescheduleLinkTtl,
           frequencyCap: policy.frequencyCap,
+          whatsappDeliveryWindow: policy.whatsappDeliveryWindow,
         },
       });
       if (outcome.status === 'refused') {
         state.note(at, 'message.held', `${template}: ${outcome.reason}${outcome.detail ? ` (${outcome.detail})` : ''}`);
+        // The clinic's allowance is spent: the patient was not reminded, so staff must know.
+        if (outcome.reason === 'plan_limit') state.raiseAttention(`plan_limit:${template}`);
         return { sent: false, retryAt: outcome.retryAt };
       }
       state.messages.push({
@@ -191,6 +197,9 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         providerMessageId: outcome.providerMessageId,
       });
       state.note(at, 'message.sent', template);
+      if (outcome.deliveryCheckAt && policy.fallbackToSms) {
+        state.addTouches([{ id: `delivery_check:${commandId}`, kind: 'delivery_check', at: outcome.deliveryCheckAt, commandId }]);
+      }
       return { sent: true };
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
@@ -340,7 +349,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
   async function changeConsent(change: 'opt_out' | 'opt_in', e: InboundMessageSignal, carrierKeyword: string | undefined) {
     await bookkeeping.recordConsent({
       tenantId,
-      dedupeKey: `${workflowId}:reply:${e.messageId}:${change}`,
+      dedupeKey: replyConsentKey(tenantId, e.messageId, change),
       phone: e.from,
       change,
       source: carrierKeyword ? 'keyword' : 'reply',
@@ -374,17 +383,24 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     await send(`${step}:opt_out_ack`, 'opt_out_ack', 'sms', 'consent');
   }
 
+  /** Re-sends a WhatsApp message by SMS (once) when the policy allows; whether the SMS went. */
+  async function fallBackToSms(message: MessageEntry, why: string): Promise<boolean> {
+    if (message.channel !== 'whatsapp' || !policy.fallbackToSms || !message.kind || !message.commandId) return false;
+    const step = `${message.commandId.slice(workflowId.length + 1)}:sms-fallback`;
+    if (state.messages.some((m) => m.commandId === `${workflowId}:${step}`)) return true;
+    state.note(now(), 'message.fallback', `${message.kind}: ${why}; re-sending by SMS`);
+    return (await send(step, message.kind, 'sms', 'transactional')).sent;
+  }
+
   async function onDelivery(e: DeliveryStatusSignal): Promise<void> {
     if (!state.firstSighting(`delivery:${e.providerMessageId}:${e.status}`)) return;
     const message = state.messages.find((m) => m.providerMessageId === e.providerMessageId);
-    if (!message) return;
+    // Callbacks overtake each other: a late "sent" never undoes "delivered".
+    if (!message || !advancesDelivery(message.status, e.status)) return;
     message.status = e.status;
-    if (e.status !== 'failed' && e.status !== 'undelivered') return;
+    if (!isDeliveryFailure(e.status)) return;
     state.note(now(), 'message.failed', `${message.kind ?? 'message'}: ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''}`);
-    if (message.channel === 'whatsapp' && policy.fallbackToSms && message.kind) {
-      state.note(now(), 'message.fallback', `${message.kind}: re-sending by SMS`);
-      if ((await send(`${message.commandId}:sms-fallback`, message.kind, 'sms', 'transactional')).sent) return;
-    }
+    if (await fallBackToSms(message, e.status)) return;
     state.raiseAttention(`delivery_failed:${message.kind ?? e.providerMessageId}`);
     audit('message.failed', { providerMessageId: e.providerMessageId, status: e.status, errorCode: e.errorCode });
   }
@@ -474,6 +490,16 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         state.raiseAttention('unconfirmed');
         state.note(at, 'appointment.unconfirmed', 'not confirmed by the deadline');
         audit('appointment.unconfirmed');
+      }
+      return;
+    }
+    if (touch.kind === 'delivery_check') {
+      touch.state = 'sent';
+      // Delivered, or failed and already handled by onDelivery: nothing to do.
+      const message = state.messages.find((m) => m.commandId === touch.commandId);
+      if (!message || isDeliverySettled(message.status) || state.optedOut) return;
+      if (!(await fallBackToSms(message, `not delivered (${message.status}) in time`))) {
+        state.raiseAttention(`delivery_failed:${message.kind}`);
       }
       return;
     }

@@ -86,11 +86,21 @@ export interface Policy {
   /** How long after the end to wait for attendance before closing the lifecycle. */
   attendanceWindow: string;
   cancelKeyword: CancelKeywordPolicy;
+  /**
+   * Replies understood with less confidence than this go to staff (needs attention) instead of being
+   * acted on. Absent: DEFAULT_REPLY_CONFIDENCE_THRESHOLD.
+   */
+  replyConfidenceThreshold?: number;
   /** Lifetime of the signed reschedule link. */
   rescheduleLinkTtl: string;
   rescheduleUrl: string | null;
   frequencyCap: { perDay: number; perWeek: number };
   fallbackToSms: boolean;
+  /**
+   * How long a WhatsApp message may stay undelivered before it is re-sent by SMS (with
+   * fallbackToSms). Absent or null: only a reported failure triggers the fallback.
+   */
+  whatsappDeliveryWindow?: string | null;
 }
 
 export interface LifecycleInput {
@@ -113,7 +123,8 @@ export type TouchKind =
   | 'confirmation_deadline'
   | 'review_request'
   | 'rebook'
-  | 'attendance_window';
+  | 'attendance_window'
+  | 'delivery_check';
 
 export type TouchState = 'pending' | 'sent' | 'skipped' | 'cancelled';
 
@@ -129,6 +140,8 @@ export interface PlannedTouch {
   onlyIf?: AppointmentStatus[];
   /** Why the instant differs from the rule (e.g. moved out of quiet hours). */
   note?: string;
+  /** delivery_check: the command id of the message whose delivery is checked. */
+  commandId?: string;
 }
 
 export interface Touch extends PlannedTouch {
@@ -278,15 +291,24 @@ export interface SendMessageCommand {
   at: string;
   appointment: AppointmentDetails;
   /** The parts of the workflow's policy snapshot the send must honour. */
-  policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl' | 'frequencyCap'>;
+  policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl' | 'frequencyCap' | 'whatsappDeliveryWindow'>;
   variables?: Record<string, string>;
 }
 
 export type SendOutcome =
-  | { status: 'sent'; providerMessageId: string; body: string; channel: Channel; providerStatus: string }
+  | {
+      status: 'sent';
+      providerMessageId: string;
+      body: string;
+      channel: Channel;
+      providerStatus: string;
+      /** WhatsApp with a delivery window: when to re-send by SMS if it is not delivered by then. */
+      deliveryCheckAt?: string;
+    }
   | {
       status: 'refused';
-      reason: 'opted_out' | 'quiet_hours' | 'frequency_cap';
+      /** plan_limit: the tenant's monthly allowance is spent (routine messages only). */
+      reason: 'opted_out' | 'quiet_hours' | 'frequency_cap' | 'plan_limit';
       detail?: string;
       /** For a message held by the frequency cap: the earliest instant it may go (out of quiet hours). */
       retryAt?: string;
@@ -302,11 +324,37 @@ export type ReplyIntent =
   | 'question'
   | 'unknown';
 
+/** Below this confidence a reply goes to staff, unless the tenant's policy sets its own threshold. */
+export const DEFAULT_REPLY_CONFIDENCE_THRESHOLD = 0.6;
+
 export interface ClassifyCommand {
   tenantId: string;
   commandId: string;
   text: string;
+  /** The patient's locale: a hint to the reply's language, not a promise. */
   locale?: string;
+  /** The clinic's IANA time zone, in which a proposed day or time is read. */
+  timeZone?: string;
+  /** When the reply arrived (UTC ISO): "tomorrow" and "Tuesday" count from here. */
+  receivedAt?: string;
+  /** The appointment's current start (UTC ISO): a time alone means that day; naming it proposes nothing. */
+  appointmentStartsAt?: string;
+  /** The tenant's threshold: below it the in-process reading is unsure and the tenant's LLM, if any, is asked. */
+  confidenceThreshold?: number;
+  /** The patient's name, so that it is kept out of any text sent to an outside model. */
+  patientName?: string;
+}
+
+/** A day and/or time the patient proposes in a reschedule reply, in the clinic's time zone. */
+export interface ProposedTime {
+  /** The words that named it, as the patient wrote them. */
+  text: string;
+  /** Clinic-local day, YYYY-MM-DD (a time alone is taken on the appointment's day). */
+  date?: string;
+  /** Clinic-local time, HH:MM. */
+  time?: string;
+  /** The UTC instant, when both the day and the time are known. */
+  startsAt?: string;
 }
 
 export interface Classification {
@@ -314,6 +362,14 @@ export interface Classification {
   confidence: number;
   /** Set when the reply is exactly a carrier keyword (STOP, START, HELP, CANCEL...). */
   carrierKeyword?: string;
+  /** For a reschedule: the day or time the patient proposes. */
+  proposedTime?: ProposedTime;
+  /** The language the reply was read in (en, es, fr, de, pt), when it could be told. */
+  language?: string;
+  /** Who decided: the in-process classifier, or the tenant's LLM (asked only when the former was unsure). */
+  decidedBy?: 'in_process' | 'llm';
+  /** The tenant's LLM was asked and gave no usable answer; the in-process reading stands. */
+  llmFailure?: 'timeout' | 'error' | 'invalid_answer';
 }
 
 export interface PlanTouchesCommand {
@@ -355,6 +411,14 @@ export interface AuditEntry {
   subject: string;
   detail: Record<string, unknown>;
   at: string;
+}
+
+/**
+ * The consent ledger's dedupe key for a change a reply caused: the workflow (classifying the words)
+ * and the provider webhook (the provider's own opt-out flag) write the same row, so it counts once.
+ */
+export function replyConsentKey(tenantId: string, messageId: string, change: 'opt_out' | 'opt_in'): string {
+  return `${tenantId}:reply:${messageId}:${change}`;
 }
 
 export interface ConsentCommand {

@@ -66,6 +66,19 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       tenantId = (await createTenant(db, { name: 'Sunrise Clinic', timeZone: CLINIC_ZONE })).tenant.id;
       scriptedTenantId = (await createTenant(db, { name: 'Scripted Clinic', timeZone: CLINIC_ZONE })).tenant.id;
       await db.tenant.update({ where: { id: scriptedTenantId }, data: { channels: { provider: 'scripted' } } });
+      // An approved WhatsApp template, so a booking confirmation may go by WhatsApp outside a session.
+      await db.template.create({
+        data: {
+          id: `tpl_wa_${scriptedTenantId}`,
+          tenantId: scriptedTenantId,
+          kind: 'booking_confirmation',
+          locale: 'en',
+          channel: 'whatsapp',
+          body: 'Hi {{name}}, your appointment at {{clinic}} is booked for {{date}} at {{time}}.',
+          contentSid: 'HX0123456789abcdef0123456789abcdef',
+          contentVariables: { '1': 'name', '2': 'date', '3': 'time' },
+        },
+      });
       workers = await startWorkers(env, db, { ...workerOptions, providers: { scripted: provider } });
     });
     after(async function () {
@@ -152,7 +165,8 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
         eventId: 'moved-1',
         appointment: { ...a.input.appointment, startsAt: newStart.toUTC().toISO()! },
       });
-      let snap = await until(a, (s) => kinds(s).includes('rescheduled_notice'), 'reschedule notice');
+      // The notice goes before the new plan is made: wait for both.
+      let snap = await until(a, (s) => kinds(s).includes('rescheduled_notice') && s.nextTouch !== null, 'reschedule notice and new plan');
       assert.equal(snap.appointment.startsAt, newStart.toUTC().toISO());
       assert.equal(snap.nextTouch?.at, newStart.minus({ days: 2 }).toUTC().toISO());
 
@@ -298,13 +312,65 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
     });
 
     it('a failed delivery with no fallback raises needs attention', async () => {
-      const a = await startAppointment(env, db, tenantId, clinicTime(await now(), 5, 10));
+      // The scripted provider accepts as "sent"; the dev outbox reports "delivered" at once, which a
+      // later failure report may not undo.
+      const a = await startAppointment(env, db, scriptedTenantId, clinicTime(await now(), 5, 10));
       const snap0 = await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
       const providerMessageId = snap0.messages[0].providerMessageId!;
       await a.handle.signal(deliveryStatusSignal, { providerMessageId, status: 'undelivered', errorCode: '30003' });
       const snap = await until(a, (s) => s.needsAttention, 'delivery failure');
       assert.deepEqual(snap.attentionReasons, ['delivery_failed:booking_confirmation']);
       assert.equal(snap.messages[0].status, 'undelivered');
+    });
+
+    const byWhatsapp = { bookingConfirmation: { enabled: true, channel: 'whatsapp' as const }, whatsappDeliveryWindow: 'PT30M' };
+    const channels = (snap: AppointmentSnapshot) => snap.messages.filter((m) => m.direction === 'outbound').map((m) => `${m.channel} ${m.kind}`);
+
+    it('a WhatsApp message still undelivered after the policy window is re-sent by SMS, visible in the timeline', async () => {
+      const a = await startAppointment(env, db, scriptedTenantId, clinicTime(await now(), 5, 10), { policy: byWhatsapp });
+      const sentAt = Date.parse((await until(a, (s) => channels(s).includes('whatsapp booking_confirmation'), 'WhatsApp confirmation')).messages[0].at);
+      await skipTo(env, DateTime.fromMillis(sentAt + 31 * 60_000));
+      const snap = await until(a, (s) => channels(s).includes('sms booking_confirmation'), 'SMS fallback');
+      assert.deepEqual(channels(snap), ['whatsapp booking_confirmation', 'sms booking_confirmation']);
+      const fallback = snap.timeline.find((t) => t.kind === 'message.fallback');
+      assert.match(fallback!.detail!, /booking_confirmation: not delivered \(sent\) in time; re-sending by SMS/);
+      assert.ok(Math.abs(Date.parse(snap.messages[1].at) - (sentAt + 30 * 60_000)) < 5 * SECOND);
+      assert.equal(snap.needsAttention, false);
+    });
+
+    it('a WhatsApp message delivered within the window is not re-sent; a late "sent" does not undo "delivered"', async () => {
+      const a = await startAppointment(env, db, scriptedTenantId, clinicTime(await now(), 5, 10), { policy: byWhatsapp });
+      const first = (await until(a, (s) => channels(s).includes('whatsapp booking_confirmation'), 'WhatsApp confirmation')).messages[0];
+      await a.handle.signal(deliveryStatusSignal, { providerMessageId: first.providerMessageId!, status: 'delivered' });
+      await a.handle.signal(deliveryStatusSignal, { providerMessageId: first.providerMessageId!, status: 'sent' });
+      await skipTo(env, DateTime.fromMillis(Date.parse(first.at) + 31 * 60_000));
+      const snap = await until(a, (s) => s.touches.some((t) => t.kind === 'delivery_check' && t.state === 'sent'), 'the delivery check');
+      assert.deepEqual(channels(snap), ['whatsapp booking_confirmation']);
+      assert.equal(snap.messages[0].status, 'delivered');
+    });
+
+    it("over the plan's monthly allowance a reminder is held and the clinic told; a cancellation notice still goes", async () => {
+      const { tenant } = await createTenant(db, { name: 'Capped Clinic', timeZone: CLINIC_ZONE });
+      const startsAt = clinicTime(await now(), 3, 10);
+      // The allowance (individual: 1,000) is spent this month and next, whatever day the test runs.
+      for (const month of [DateTime.fromMillis(await now(), { zone: CLINIC_ZONE }), startsAt]) {
+        await db.messageUsage.upsert({
+          where: { tenantId_month: { tenantId: tenant.id, month: month.toFormat('yyyy-MM') } },
+          create: { tenantId: tenant.id, month: month.toFormat('yyyy-MM'), messages: 1_000 },
+          update: { messages: 1_000 },
+        });
+      }
+      const a = await startAppointment(env, db, tenant.id, startsAt);
+      // The booking confirmation is not routine: it goes (and counts: 1,001).
+      await until(a, (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
+      await skipTo(env, startsAt.minus({ days: 2 }).plus({ minutes: 1 }));
+      const held = await until(a, (s) => s.attentionReasons.includes('plan_limit:reminder_confirm'), 'the held reminder');
+      assert.match(held.timeline.find((t) => t.kind === 'message.held')!.detail!, /reminder_confirm: plan_limit \(1001 of 1000 messages/);
+      await a.handle.signal(bookingCancelledSignal, { eventId: 'cancel-capped', reason: 'doctor ill' });
+      const final = await a.handle.result();
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'cancelled_notice']);
+      const audit = await db.auditEvent.findMany({ where: { tenantId: tenant.id, action: 'usage.hard_limit' } });
+      assert.equal(audit.length, 1);
     });
 
     it('retries a transient provider failure with backoff and sends once', async () => {

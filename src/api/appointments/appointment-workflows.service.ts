@@ -1,7 +1,14 @@
 // Everything the API asks of appointment workflows in Temporal. The webhook routes and the clinic's
 // GraphQL share it, so workflow ids, search attributes and signal payloads are spelled in one place.
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  QueryRejectCondition,
+  QueryRejectedError,
+  WorkflowClient,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
@@ -10,12 +17,21 @@ import {
   attendanceSignal,
   bookingCancelledSignal,
   bookingUpdatedSignal,
+  cancelUpdate,
+  confirmUpdate,
+  deliveryStatusSignal,
   inboundMessageSignal,
+  resendReminderUpdate,
   searchAttributes,
+  snapshotQuery,
+  type AppointmentSnapshot,
   type AppointmentStatus,
+  type CancelAction,
   type AttendanceSignal,
+  type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
+  type StaffAction,
 } from '../../workflows/contracts';
 import { ARO_CONFIG, TEMPORAL_CLIENT } from '../tokens';
 
@@ -33,12 +49,32 @@ export class TemporalUnavailableError extends Error {
   }
 }
 
+/** The workflow refused a staff action (its validator or handler said why, e.g. "cannot cancel: the appointment is completed"). */
+export class StaffActionRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaffActionRefusedError';
+  }
+}
+
+const staffUpdates = { confirm: confirmUpdate, cancel: cancelUpdate, resendReminder: resendReminderUpdate } as const;
+export type StaffActionName = keyof typeof staffUpdates;
+
 @Injectable()
 export class AppointmentWorkflows {
+  /** Queries through it are refused by the server for a closed workflow instead of replaying its history on a worker. */
+  private readonly openWorkflows: WorkflowClient;
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
-  ) {}
+  ) {
+    this.openWorkflows = new WorkflowClient({
+      connection: temporal.connection,
+      namespace: temporal.options.namespace,
+      queryRejectCondition: QueryRejectCondition.NOT_OPEN,
+    });
+  }
 
   /**
    * Hands a booking's latest details to its appointment's lifecycle, starting the lifecycle first if
@@ -54,6 +90,10 @@ export class AppointmentWorkflows {
         args: [input],
         signal: bookingUpdatedSignal,
         signalArgs: [{ eventId, appointment }],
+        // One fairness key per clinic: the server dispatches the core queue's tasks round-robin
+        // across clinics, so one clinic's burst does not queue everyone else's appointments behind it
+        // (needs matching.enableFairness on the Temporal server; ignored without it).
+        priority: { fairnessKey: tenantId },
         typedSearchAttributes: [
           { key: searchAttributes.tenantId, value: tenantId },
           { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
@@ -80,6 +120,37 @@ export class AppointmentWorkflows {
     return this.signalRunning(workflowId, inboundMessageSignal, reply);
   }
 
+  /** Returns the workflow id, or null when the lifecycle has closed (a late receipt changes nothing then). */
+  reportDelivery(workflowId: string, status: DeliveryStatusSignal): Promise<string | null> {
+    return this.signalRunning(workflowId, deliveryStatusSignal, status);
+  }
+
+  /** The appointment's live state, or null when its lifecycle has closed or never started. */
+  async snapshot(tenantId: string, externalId: string): Promise<AppointmentSnapshot | null> {
+    const workflowId = appointmentWorkflowId(tenantId, externalId);
+    try {
+      return await this.call('snapshot', () => this.openWorkflows.getHandle(workflowId).query(snapshotQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * A staff action as a Temporal update: answers with the state after it, throws
+   * StaffActionRefusedError when the workflow refuses it and WorkflowNotFoundError when the
+   * lifecycle has closed or never started.
+   */
+  async staffAction(tenantId: string, externalId: string, action: StaffActionName, by: StaffAction | CancelAction): Promise<AppointmentSnapshot> {
+    const handle = this.temporal.workflow.getHandle(appointmentWorkflowId(tenantId, externalId));
+    try {
+      return await this.call(action, () => handle.executeUpdate(staffUpdates[action] as typeof cancelUpdate, { args: [by] }));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new StaffActionRefusedError(err.cause?.message ?? err.message);
+      throw err;
+    }
+  }
+
   private async signalRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<string | null> {
     try {
       await this.call(signal.name, () => this.temporal.workflow.getHandle(workflowId).signal(signal, payload));
@@ -95,7 +166,8 @@ export class AppointmentWorkflows {
     try {
       return await this.temporal.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw err;
+      // Answers about the workflow itself, not about Temporal being unreachable.
+      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError || err instanceof QueryRejectedError) throw err;
       throw new TemporalUnavailableError(action, err);
     }
   }

@@ -17,6 +17,8 @@ export class JsonErrorFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // GraphQL answers its errors in the response body its own way (see graphql/clinic-errors.ts).
+    if (host.getType() !== 'http') throw exception;
     const { status, body } = this.answer(exception);
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }

@@ -1,8 +1,9 @@
 // The API's Prometheus metrics: Node's process defaults plus what outside systems delivered to ARO.
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable } from '@nestjs/common';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { TemporalUnavailableError } from '../appointments/appointment-workflows.service';
 
-export type WebhookSource = 'booking';
+export type WebhookSource = 'booking' | 'twilio_inbound' | 'twilio_status';
 
 export type WebhookOutcome =
   | 'accepted'
@@ -32,5 +33,22 @@ export class ApiMetrics {
 
   countWebhookDelivery(source: WebhookSource, outcome: WebhookOutcome): void {
     this.webhookDeliveries.inc({ source, outcome });
+  }
+}
+
+/** What a refused delivery counts as, from the error that refused it. */
+export function refusalOutcome(err: unknown): WebhookOutcome {
+  if (err instanceof TemporalUnavailableError) return 'temporal_unavailable';
+  if (!(err instanceof HttpException)) return 'error';
+  switch (err.getStatus()) {
+    case 404:
+      return 'unknown_tenant';
+    case 401:
+    case 403:
+      return 'bad_signature';
+    case 400:
+      return 'invalid_payload';
+    default:
+      return 'error';
   }
 }

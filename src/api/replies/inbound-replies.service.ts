@@ -1,8 +1,9 @@
 // Takes in a patient's reply from any messaging provider: records it, then hands it to the workflow
-// of the phone's active appointment or, when there is none, leaves it in the audit log for the clinic.
+// of the phone's active appointment (recording the choice when there were several) or, when there is
+// none, leaves it in the audit log for the clinic.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
-import type { Tenant } from '../../generated/prisma/client';
+import type { Prisma, Tenant } from '../../generated/prisma/client';
 import type { Channel } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { DB } from '../tokens';
@@ -23,6 +24,20 @@ export interface InboundReply {
 export type ReplyRouting =
   | { status: 'routed'; workflowId: string; appointmentExternalId: string }
   | { status: 'unrouted' };
+
+/** The audit entry of one reply: its id is derived from the message, so a redelivery records nothing new. */
+function replyAudit(tenantId: string, messageId: string, action: string, detail: Record<string, unknown>, at: Date) {
+  return {
+    id: `a_${action}:${messageId}`,
+    tenantId,
+    dedupeKey: `${action}:${messageId}`,
+    actor: 'aro',
+    action,
+    subject: messageId,
+    detail: detail as Prisma.InputJsonObject,
+    at,
+  };
+}
 
 @Injectable()
 export class InboundReplies {
@@ -58,6 +73,25 @@ export class InboundReplies {
     });
 
     if (active) {
+      if (active.passedOver.length > 0) {
+        await this.db.auditEvent.createMany({
+          data: [
+            replyAudit(
+              tenant.id,
+              messageId,
+              'reply.routed',
+              {
+                from: reply.from,
+                chosen: { workflowId: active.workflowId, startsAt: active.startsAt.toISOString() },
+                passedOver: active.passedOver.map((a) => ({ workflowId: a.workflowId, startsAt: a.startsAt.toISOString() })),
+                rule: 'nearest upcoming open appointment',
+              },
+              receivedAt,
+            ),
+          ],
+          skipDuplicates: true,
+        });
+      }
       const routedTo = await this.workflows.deliverReply(active.workflowId, {
         messageId: reply.providerMessageId,
         from: reply.from,
@@ -72,16 +106,13 @@ export class InboundReplies {
 
     await this.db.auditEvent.createMany({
       data: [
-        {
-          id: `a_reply.unrouted:${messageId}`,
-          tenantId: tenant.id,
-          dedupeKey: `reply.unrouted:${messageId}`,
-          actor: 'aro',
-          action: 'reply.unrouted',
-          subject: messageId,
-          detail: { from: reply.from, channel: reply.channel, reason: 'no active appointment for this phone' },
-          at: receivedAt,
-        },
+        replyAudit(
+          tenant.id,
+          messageId,
+          'reply.unrouted',
+          { from: reply.from, channel: reply.channel, reason: 'no active appointment for this phone' },
+          receivedAt,
+        ),
       ],
       skipDuplicates: true,
     });

@@ -1,13 +1,13 @@
 // One delivery from a tenant's booking system, checked in the order DESIGN §4 promises — tenant,
 // signature, payload, replay — then handed to the appointment's workflow.
-import { HttpException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { AroConfig } from '../../config';
 import type { Db } from '../../db/prisma';
 import type { Prisma, Tenant } from '../../generated/prisma/client';
-import { AppointmentWorkflows, TemporalUnavailableError } from '../appointments/appointment-workflows.service';
+import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from '../appointments/lifecycle-input';
 import { invalidPayload, parsePayload } from '../http/invalid-payload';
-import { ApiMetrics, type WebhookOutcome } from '../metrics/api-metrics';
+import { ApiMetrics, refusalOutcome } from '../metrics/api-metrics';
 import { requireTenant } from '../tenants/require-tenant';
 import { ARO_CONFIG, DB } from '../tokens';
 import { bookingEventSchema, type BookingEvent } from './booking-event.schema';
@@ -113,20 +113,5 @@ function parseJson(rawBody: Buffer): unknown {
     return JSON.parse(rawBody.toString('utf8'));
   } catch {
     return invalidPayload([{ field: '(body)', message: 'must be a JSON document' }]);
-  }
-}
-
-function refusalOutcome(err: unknown): WebhookOutcome {
-  if (err instanceof TemporalUnavailableError) return 'temporal_unavailable';
-  if (!(err instanceof HttpException)) return 'error';
-  switch (err.getStatus()) {
-    case 404:
-      return 'unknown_tenant';
-    case 401:
-      return 'bad_signature';
-    case 400:
-      return 'invalid_payload';
-    default:
-      return 'error';
   }
 }

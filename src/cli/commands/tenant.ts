@@ -1,13 +1,24 @@
-// `aro tenant create|list`: onboarding a clinic (its API key and webhook secret are shown once) and listing tenants.
+// `aro tenant create|list|twilio|whatsapp-template|plan`: onboarding a clinic (its API key and webhook
+// secret are shown once), listing tenants, connecting a clinic's Twilio account, its approved
+// WhatsApp templates, and choosing its plan.
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
 import { createPrisma, type Db } from '../../db/prisma';
+import { PLANS } from '../../domain/plan-limits';
+import { credentialCipher } from '../../secrets/credential-cipher';
 import { createTenant } from '../../tenants/create-tenant';
+import { configureTwilio } from '../../tenants/twilio-setup';
+import { setWhatsappTemplate } from '../../tenants/whatsapp-templates';
 import { formatUsage, UsageError, type CliCommand } from '../command';
 import { resolveDatabaseUrl } from '../database-url';
 
 const USAGE = [
   'aro tenant create --name <name> --timezone <IANA zone> [--locale <locale>] [--id <id>] [--json]',
   'aro tenant list [--json]',
+  'aro tenant twilio --id <id> --account-sid <AC...> (--messaging-service-sid <MG...> | --from <+E.164>) [--whatsapp-from <+E.164>] [--rate <messages/s>]',
+  '    (the auth token is read from TWILIO_AUTH_TOKEN, never from the command line; ARO_SECRETS_KEY seals it)',
+  'aro tenant whatsapp-template --id <id> --kind <kind> --locale <locale> --content-sid <HX...> --variables 1=name,2=date,3=time [--body <text>]',
+  `aro tenant plan --id <id> --plan <${PLANS.join('|')}>`,
 ].join('\n');
 
 /** Runs node:util's parseArgs, turning its complaints about the command line into usage errors. */
@@ -95,6 +106,84 @@ async function list(args: string[]): Promise<void> {
   process.stdout.write(rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n');
 }
 
+async function twilio(args: string[]): Promise<void> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      options: {
+        id: { type: 'string' },
+        'account-sid': { type: 'string' },
+        'messaging-service-sid': { type: 'string' },
+        from: { type: 'string' },
+        'whatsapp-from': { type: 'string' },
+        rate: { type: 'string' },
+      },
+    }),
+  );
+  if (values.id === undefined) throw new UsageError('--id is required', USAGE);
+  if (values['account-sid'] === undefined) throw new UsageError('--account-sid is required', USAGE);
+  // A token on the command line would sit in shell history and the process list.
+  const authToken = process.env.TWILIO_AUTH_TOKEN;
+  if (!authToken) throw new UsageError('TWILIO_AUTH_TOKEN must hold the account\'s auth token', USAGE);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  const cipher = credentialCipher(loadConfig());
+  await withDatabase((db) =>
+    configureTwilio(db, cipher, values.id!, {
+      accountSid: values['account-sid']!,
+      authToken,
+      messagingServiceSid: values['messaging-service-sid'],
+      from: values.from,
+      whatsappFrom: values['whatsapp-from'],
+      maxMessagesPerSecond: rate,
+    }),
+  );
+  process.stdout.write(`Tenant ${values.id} now sends through Twilio account ${values['account-sid']}.\n`);
+}
+
+async function whatsappTemplate(args: string[]): Promise<void> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      options: {
+        id: { type: 'string' },
+        kind: { type: 'string' },
+        locale: { type: 'string' },
+        'content-sid': { type: 'string' },
+        variables: { type: 'string' },
+        body: { type: 'string' },
+      },
+    }),
+  );
+  for (const option of ['id', 'kind', 'locale', 'content-sid', 'variables'] as const) {
+    if (values[option] === undefined) throw new UsageError(`--${option} is required`, USAGE);
+  }
+  const variables: Record<string, string> = {};
+  for (const pair of values.variables!.split(',')) {
+    const [placeholder, variable] = pair.split('=').map((p) => p.trim());
+    if (!placeholder || !variable) throw new UsageError(`--variables: "${pair}" is not <number>=<variable>`, USAGE);
+    variables[placeholder] = variable;
+  }
+  await withDatabase((db) =>
+    setWhatsappTemplate(db, values.id!, {
+      kind: values.kind!,
+      locale: values.locale!,
+      contentSid: values['content-sid']!,
+      variables,
+      body: values.body,
+    }),
+  );
+  process.stdout.write(`Tenant ${values.id} sends ${values.kind} (${values.locale}) on WhatsApp as ${values['content-sid']} outside a session.\n`);
+}
+
+async function plan(args: string[]): Promise<void> {
+  const { values } = parsed(() => parseArgs({ args, options: { id: { type: 'string' }, plan: { type: 'string' } } }));
+  if (values.id === undefined) throw new UsageError('--id is required', USAGE);
+  if (!(PLANS as readonly (string | undefined)[]).includes(values.plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')}`, USAGE);
+  const updated = await withDatabase((db) => db.tenant.updateMany({ where: { id: values.id }, data: { plan: values.plan } }));
+  if (updated.count === 0) throw new Error(`no tenant with id "${values.id}"`);
+  process.stdout.write(`Tenant ${values.id} is on the ${values.plan} plan.\n`);
+}
+
 export const tenantCommand: CliCommand = {
   name: 'tenant',
   usage: USAGE,
@@ -104,12 +193,18 @@ export const tenantCommand: CliCommand = {
         return create(args);
       case 'list':
         return list(args);
+      case 'twilio':
+        return twilio(args);
+      case 'whatsapp-template':
+        return whatsappTemplate(args);
+      case 'plan':
+        return plan(args);
       case '--help':
       case '-h':
         process.stdout.write(formatUsage(USAGE));
         return;
       case undefined:
-        throw new UsageError('tenant needs a subcommand: create or list', USAGE);
+        throw new UsageError('tenant needs a subcommand: create, list, twilio, whatsapp-template or plan', USAGE);
       default:
         throw new UsageError(`unknown tenant subcommand "${subcommand}"`, USAGE);
     }

@@ -1,0 +1,71 @@
+// The clinic's GraphQL API at POST /graphql, assembled: schema options, resolvers and the services
+// behind them, per-request caller, query limits and error shape.
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { Provider } from '@nestjs/common';
+import type { BuildSchemaOptions } from '@nestjs/graphql';
+import type { AroConfig } from '../../config';
+import type { Db } from '../../db/prisma';
+import { AppointmentReads } from '../appointments/appointment-reads.service';
+import { StaffActions } from '../appointments/staff-actions.service';
+import { Contacts } from '../contacts/contacts.service';
+import { ClinicStats } from '../stats/clinic-stats.service';
+import { Templates } from '../templates/templates.service';
+import { ApiKeys } from '../tenants/api-keys.service';
+import { TenantSettings } from '../tenants/tenant-settings.service';
+import { ApiCallers } from './auth/api-callers';
+import { clinicContext } from './auth/clinic-context';
+import { KeyRateLimiter } from './auth/key-rate-limiter';
+import { formatClinicError } from './clinic-errors';
+import { DateTimeScalar } from './date-time.scalar';
+import { CLINIC_QUERY_LIMITS, queryLimitsPlugin } from './query-limits.plugin';
+import { ApiKeyResolver } from './resolvers/api-key.resolver';
+import { AppointmentResolver } from './resolvers/appointment.resolver';
+import { ContactResolver } from './resolvers/contact.resolver';
+import { PatientResolver } from './resolvers/patient.resolver';
+import { StatsResolver } from './resolvers/stats.resolver';
+import { TemplateResolver } from './resolvers/template.resolver';
+import { TenantResolver } from './resolvers/tenant.resolver';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export const CLINIC_RESOLVERS = [
+  TenantResolver,
+  ApiKeyResolver,
+  AppointmentResolver,
+  PatientResolver,
+  ContactResolver,
+  TemplateResolver,
+  StatsResolver,
+];
+
+/** Resolvers and the services they call; the app module provides them beside its own. */
+export const CLINIC_GRAPHQL_PROVIDERS: Provider[] = [
+  ...CLINIC_RESOLVERS,
+  AppointmentReads,
+  StaffActions,
+  TenantSettings,
+  ApiKeys,
+  Templates,
+  Contacts,
+  ClinicStats,
+];
+
+/** Shared by the running API and the committed schema file, so both print the same schema. */
+export const CLINIC_SCHEMA_OPTIONS: BuildSchemaOptions = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
+
+export function clinicGraphqlOptions({ config, db }: { config: AroConfig; db: Db }): ApolloDriverConfig {
+  return {
+    driver: ApolloDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true,
+    sortSchema: true,
+    buildSchemaOptions: CLINIC_SCHEMA_OPTIONS,
+    context: clinicContext(new ApiCallers(db, config.ARO_OPERATOR_KEY), new KeyRateLimiter(config.ARO_GRAPHQL_RATE_LIMIT)),
+    plugins: [queryLimitsPlugin(CLINIC_QUERY_LIMITS)],
+    playground: false,
+    // The schema is public (it is in the repository); introspection still needs a key, like every request.
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatClinicError,
+  };
+}

@@ -1,0 +1,64 @@
+// Appointments: the list and one appointment, and the staff actions on them.
+import { UsePipes } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AppointmentReads } from '../../appointments/appointment-reads.service';
+import { StaffActions } from '../../appointments/staff-actions.service';
+import type { TenantCaller } from '../auth/api-callers';
+import { ClinicKey } from '../auth/caller.decorators';
+import { AppointmentInput } from '../dto/appointment.input';
+import { AppointmentFilter } from '../dto/appointment-filter.input';
+import { PageArgs } from '../dto/page.args';
+import { InputValidationPipe } from '../input-validation.pipe';
+import { Appointment, AppointmentConnection } from '../models/appointment.model';
+import type { ConnectionShape } from '../models/connection.model';
+import type { AppointmentSummary } from '../models/appointment.model';
+import { pageComplexity } from '../query-limits.plugin';
+
+const externalIdArg = { name: 'externalId', type: () => ID } as const;
+
+@Resolver(() => Appointment)
+@UsePipes(InputValidationPipe)
+export class AppointmentResolver {
+  constructor(
+    private readonly reads: AppointmentReads,
+    private readonly staff: StaffActions,
+  ) {}
+
+  @Query(() => AppointmentConnection, { complexity: pageComplexity, description: 'Soonest first, from the database projection.' })
+  appointments(
+    @ClinicKey() caller: TenantCaller,
+    @Args('filter', { type: () => AppointmentFilter, nullable: true }) filter: AppointmentFilter | null,
+    @Args() page: PageArgs,
+  ): Promise<ConnectionShape<AppointmentSummary>> {
+    return this.reads.list(caller.tenantId, filter, page);
+  }
+
+  @Query(() => Appointment, { nullable: true, description: 'Live from its workflow; from the projection once closed. Null when there is none.' })
+  appointment(@ClinicKey() caller: TenantCaller, @Args(externalIdArg) externalId: string): Promise<Appointment | null> {
+    return this.reads.get(caller.tenantId, externalId);
+  }
+
+  @Mutation(() => Appointment, { description: 'Books an appointment in ARO, for clinics without a booking system.' })
+  createAppointment(@ClinicKey() caller: TenantCaller, @Args('input') input: AppointmentInput): Promise<Appointment> {
+    return this.staff.create(caller, input);
+  }
+
+  @Mutation(() => Appointment, { description: 'Staff confirm it (e.g. the patient called). INVALID_TRANSITION once cancelled or over.' })
+  confirmAppointment(@ClinicKey() caller: TenantCaller, @Args(externalIdArg) externalId: string): Promise<Appointment> {
+    return this.staff.act(caller, externalId, 'confirm');
+  }
+
+  @Mutation(() => Appointment, { description: 'Staff cancel it; the patient is told if they have been messaged before.' })
+  cancelAppointment(
+    @ClinicKey() caller: TenantCaller,
+    @Args(externalIdArg) externalId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+  ): Promise<Appointment> {
+    return this.staff.act(caller, externalId, 'cancel', reason);
+  }
+
+  @Mutation(() => Appointment, { description: 'Sends the confirm-request reminder again now.' })
+  resendReminder(@ClinicKey() caller: TenantCaller, @Args(externalIdArg) externalId: string): Promise<Appointment> {
+    return this.staff.act(caller, externalId, 'resendReminder');
+  }
+}

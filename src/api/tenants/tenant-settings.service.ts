@@ -1,0 +1,123 @@
+// A clinic's settings through the API: the operator creates clinics; a clinic reads and changes its
+// own name, time zone, locale, channels and reminder policy (each change validated, the policy versioned).
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '../../db/prisma';
+import { parsePolicy, policySchema } from '../../domain/policy';
+import type { Prisma } from '../../generated/prisma/client';
+import { createTenant, checkTenantSettings, TenantInputError } from '../../tenants/create-tenant';
+import { twilioSenderSchema } from '../../twilio/twilio-settings';
+import type { FieldError } from '../http/invalid-payload';
+import { ClinicError, ClinicErrorCode, fieldsFromZod, invalidInput } from '../graphql/clinic-errors';
+import type { PolicyInput } from '../graphql/dto/policy.input';
+import type { ChannelsInput, CreateTenantInput, UpdateTenantInput } from '../graphql/dto/tenant.input';
+import type { CreateTenantPayload } from '../graphql/models/create-tenant-payload.model';
+import type { Tenant } from '../graphql/models/tenant.model';
+import { DB } from '../tokens';
+import { tenantView, type StoredChannels } from './tenant-view';
+
+/** The messaging providers every worker has (worker.ts); any other name would stop the clinic's messages. */
+const PROVIDERS = ['dev', 'twilio'];
+
+@Injectable()
+export class TenantSettings {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  async get(tenantId: string): Promise<Tenant> {
+    return tenantView(await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } }));
+  }
+
+  async create(input: CreateTenantInput): Promise<CreateTenantPayload> {
+    try {
+      const created = await createTenant(this.db, { name: input.name, timeZone: input.timeZone, defaultLocale: input.defaultLocale ?? undefined });
+      return { tenant: await this.get(created.tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+    } catch (err) {
+      throw asFieldError(err);
+    }
+  }
+
+  async update(tenantId: string, input: UpdateTenantInput): Promise<Tenant> {
+    let settings;
+    try {
+      settings = checkTenantSettings({
+        name: input.name ?? undefined,
+        timeZone: input.timeZone ?? undefined,
+        defaultLocale: input.defaultLocale ?? undefined,
+      });
+    } catch (err) {
+      throw asFieldError(err);
+    }
+    const current = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    const channels = input.channels ? await this.channels(tenantId, current.channels as StoredChannels, input.channels) : undefined;
+    await this.db.tenant.update({ where: { id: tenantId }, data: { ...settings, ...(channels ? { channels } : {}) } });
+    return this.get(tenantId);
+  }
+
+  /** The fields given replace the current ones; the result must be a valid policy, stored as the next version. */
+  async updatePolicy(tenantId: string, input: PolicyInput): Promise<Tenant> {
+    const current = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    const version = current.policyVersion + 1;
+    const candidate = {
+      ...parsePolicy(current.policy),
+      ...definedFields(input),
+      // Within a reminder, null only means "not set".
+      ...(input.reminders ? { reminders: input.reminders.map(presentFields) } : {}),
+      version,
+    };
+    const parsed = policySchema.safeParse(candidate);
+    if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error.issues, 'input'));
+    await this.requireTemplates(tenantId, parsed.data.reminders.map((r) => r.template));
+    // Guarded by the version read above: of two concurrent edits, the second is told rather than lost.
+    const stored = await this.db.tenant.updateMany({
+      where: { id: tenantId, policyVersion: current.policyVersion },
+      data: { policy: parsed.data as unknown as Prisma.InputJsonObject, policyVersion: version },
+    });
+    if (stored.count === 0) {
+      throw new ClinicError(ClinicErrorCode.Conflict, 'the policy changed while this update was made; read it again and retry');
+    }
+    return this.get(tenantId);
+  }
+
+  private async requireTemplates(tenantId: string, kinds: string[]): Promise<void> {
+    const known = new Set(
+      (await this.db.template.findMany({ where: { tenantId, kind: { in: kinds } }, select: { kind: true } })).map((t) => t.kind),
+    );
+    const missing: FieldError[] = kinds.flatMap((kind, i) =>
+      known.has(kind) ? [] : [{ field: `input.reminders.${i}.template`, message: `no template of kind "${kind}"; add it with upsertTemplate first` }],
+    );
+    if (missing.length > 0) throw invalidInput(missing);
+  }
+
+  private async channels(tenantId: string, current: StoredChannels, input: ChannelsInput): Promise<Prisma.InputJsonObject> {
+    const provider = input.provider ?? current.provider ?? 'dev';
+    const problems: FieldError[] = [];
+    if (!PROVIDERS.includes(provider)) problems.push({ field: 'input.channels.provider', message: `must be one of ${PROVIDERS.join(', ')}` });
+    const twilio = input.twilio ? presentFields(input.twilio) : current.twilio;
+    if (provider === 'twilio' || input.twilio) {
+      const sender = twilioSenderSchema.safeParse(twilio ?? {});
+      if (!sender.success) problems.push(...fieldsFromZod(sender.error.issues, 'input.channels.twilio'));
+    }
+    if (provider === 'twilio') {
+      const credentials = await this.db.providerCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } } });
+      if (!credentials) {
+        problems.push({ field: 'input.channels.provider', message: 'twilio needs the clinic\'s Twilio credentials first (the operator sets them with `aro tenant twilio`)' });
+      }
+    }
+    const rate = input.maxMessagesPerSecond ?? current.maxActivitiesPerSecond;
+    if (rate !== undefined && !(rate > 0)) problems.push({ field: 'input.channels.maxMessagesPerSecond', message: 'must be a positive number' });
+    if (problems.length > 0) throw invalidInput(problems);
+    return JSON.parse(JSON.stringify({ ...current, provider, twilio, maxActivitiesPerSecond: rate })) as Prisma.InputJsonObject;
+  }
+}
+
+/** GraphQL gives null for "turn off" and leaves out what stays; JSON policy wants no undefined keys. */
+function definedFields<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function presentFields<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+function asFieldError(err: unknown): unknown {
+  return err instanceof TenantInputError ? invalidInput([{ field: `input.${err.field}`, message: err.problem }]) : err;
+}

@@ -1,0 +1,83 @@
+// A patient's SMS or WhatsApp message through Twilio: checked, its opt-out flag (Twilio's own STOP /
+// START handling, OptOutType) written to the consent ledger, then recorded and routed like any reply.
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { recordConsentChange } from '../../activities/consent';
+import type { Db } from '../../db/prisma';
+import { replyConsentKey } from '../../workflows/contracts';
+import { parsePayload } from '../http/invalid-payload';
+import { requiredObject, text } from '../http/payload-fields';
+import { ApiMetrics, refusalOutcome } from '../metrics/api-metrics';
+import { InboundReplies, type ReplyRouting } from '../replies/inbound-replies.service';
+import { requireTenant } from '../tenants/require-tenant';
+import { DB } from '../tokens';
+import type { TwilioRequest } from './twilio-request';
+import { TwilioSignatures } from './twilio-signature.service';
+
+const WHATSAPP_PREFIX = 'whatsapp:';
+/** Ten concatenated SMS segments: the most a carrier delivers as one message. */
+const MAX_BODY_LENGTH = 1600;
+
+const inboundSchema = z.object({
+  MessageSid: text(64),
+  From: text(64),
+  To: text(64),
+  // A picture with no caption has no text: still a reply the clinic should see.
+  Body: z.string().max(MAX_BODY_LENGTH).default(''),
+  OptOutType: z.string().max(16).optional(),
+});
+
+const CONSENT_BY_OPT_OUT_TYPE: Record<string, 'opt_out' | 'opt_in'> = { STOP: 'opt_out', START: 'opt_in' };
+
+@Injectable()
+export class TwilioInbound {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly signatures: TwilioSignatures,
+    private readonly replies: InboundReplies,
+    private readonly metrics: ApiMetrics,
+  ) {}
+
+  async receive(request: TwilioRequest): Promise<ReplyRouting> {
+    try {
+      const routing = await this.process(request);
+      this.metrics.countWebhookDelivery('twilio_inbound', 'accepted');
+      return routing;
+    } catch (err) {
+      this.metrics.countWebhookDelivery('twilio_inbound', refusalOutcome(err));
+      throw err;
+    }
+  }
+
+  private async process(request: TwilioRequest): Promise<ReplyRouting> {
+    const tenant = await requireTenant(this.db, request.tenantId);
+    await this.signatures.verify(request);
+    const message = parsePayload(requiredObject(inboundSchema.shape), request.params);
+    const channel = message.From.startsWith(WHATSAPP_PREFIX) ? 'whatsapp' : 'sms';
+    const from = message.From.replace(WHATSAPP_PREFIX, '');
+
+    // Twilio has already acted on its keyword (it blocks further messages after STOP): the ledger
+    // must say so before anything else can fail, whatever the reply is later classified as.
+    const change = message.OptOutType ? CONSENT_BY_OPT_OUT_TYPE[message.OptOutType.toUpperCase()] : undefined;
+    if (change) {
+      await recordConsentChange(this.db, {
+        tenantId: tenant.id,
+        dedupeKey: replyConsentKey(tenant.id, message.MessageSid, change),
+        phone: from,
+        change,
+        source: 'provider',
+        messageId: message.MessageSid,
+        detail: `Twilio OptOutType ${message.OptOutType}: ${message.Body}`,
+        at: new Date().toISOString(),
+      });
+    }
+    return this.replies.receive(tenant, {
+      from,
+      to: message.To.replace(WHATSAPP_PREFIX, ''),
+      body: message.Body,
+      channel,
+      provider: 'twilio',
+      providerMessageId: message.MessageSid,
+    });
+  }
+}

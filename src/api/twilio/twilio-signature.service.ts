@@ -1,0 +1,31 @@
+// Checks X-Twilio-Signature with the tenant's own auth token, opened from its sealed credentials
+// for the check and dropped after: a request that does not carry Twilio's signature is refused (403).
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import twilio from 'twilio';
+import type { Db } from '../../db/prisma';
+import type { CredentialCipher } from '../../secrets/credential-cipher';
+import { openProviderCredentials } from '../../secrets/provider-credentials';
+import { twilioCredentials } from '../../twilio/twilio-settings';
+import { CREDENTIAL_CIPHER, DB } from '../tokens';
+import type { TwilioRequest } from './twilio-request';
+
+@Injectable()
+export class TwilioSignatures {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
+  ) {}
+
+  async verify(request: TwilioRequest): Promise<void> {
+    if (!request.signature) throw refused('missing');
+    const opened = await openProviderCredentials(this.db, this.cipher, request.tenantId, 'twilio');
+    // A tenant without Twilio credentials cannot have signed anything: the same 403, nothing more said.
+    if (opened === null) throw refused('mismatch');
+    const { authToken } = twilioCredentials(opened, request.tenantId);
+    if (!twilio.validateRequest(authToken, request.signature, request.url, request.params)) throw refused('mismatch');
+  }
+}
+
+function refused(reason: 'missing' | 'mismatch'): ForbiddenException {
+  return new ForbiddenException({ error: 'invalid_signature', reason });
+}

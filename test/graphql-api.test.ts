@@ -1,0 +1,368 @@
+// End to end through the clinic's GraphQL API: the real app, the Temporal dev server, PostgreSQL and
+// the workers. A clinic is created by the operator, sets its policy and templates, books appointments
+// through GraphQL and through the booking webhook, lists, reads, confirms and cancels them, and reads
+// stats that match what happened.
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { generateOperatorKey } from '../src/tenants/operator-key';
+import { startAroStack, type AroStack } from './support/aro-stack';
+import { errorCode, graphqlClient, type GraphqlAnswer } from './support/graphql-client';
+import { eventually, uniquePhone } from './support/lifecycle-harness';
+import { bookingSignature } from './support/signing';
+
+const ZONE = 'Europe/Madrid';
+const OPERATOR_KEY = generateOperatorKey();
+
+const APPOINTMENT_FIELDS = `
+  externalId status needsAttention attentionReasons startsAt durationMinutes source revision provider location
+  patient { name phone locale }
+  nextTouch { at kind template }
+  timeline { at kind detail }
+  messages { at direction channel body status kind }`;
+
+describe('clinic GraphQL API end to end', function () {
+  this.timeout(120_000);
+  let stack: AroStack;
+  let graphql: ReturnType<typeof graphqlClient>;
+  let clinic: { id: string; apiKey: string; webhookSecret: string };
+  const firstDay = DateTime.now().setZone(ZONE).plus({ days: 5 }).startOf('day');
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    stack = await startAroStack({ ARO_OPERATOR_KEY: OPERATOR_KEY });
+    graphql = graphqlClient(stack.url);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await stack?.stop();
+  });
+
+  /** Fails the test with the answer's errors when there are any. */
+  function ok(answer: GraphqlAnswer) {
+    assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+    return answer.data;
+  }
+
+  const clinicGql = (query: string, variables?: Record<string, unknown>) => graphql(clinic.apiKey, query, variables);
+
+  function deliverBooking(event: unknown) {
+    const raw = JSON.stringify(event);
+    return fetch(`${stack.url}/webhooks/booking/${clinic.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(clinic.webhookSecret, raw) },
+      body: raw,
+    });
+  }
+
+  function bookingEvent(type: string, externalId: string, startsAt: DateTime, phone: string) {
+    return {
+      id: `evt-${externalId}-${type}-${startsAt.toMillis()}`,
+      type,
+      occurredAt: DateTime.now().toISO(),
+      appointment: { externalId, startsAt: startsAt.toISO(), patient: { name: 'Marta Webhook', phone } },
+    };
+  }
+
+  function createAppointment(externalId: string, startsAt: DateTime, name: string, phone = uniquePhone()) {
+    return clinicGql(
+      `mutation($input: AppointmentInput!) { createAppointment(input: $input) { ${APPOINTMENT_FIELDS} } }`,
+      { input: { externalId, startsAt: startsAt.toISO(), durationMinutes: 45, patient: { name, phone }, provider: 'Dra. Pérez' } },
+    );
+  }
+
+  /** The projection trails the workflow by one activity. */
+  const projected = (externalId: string, status?: string) =>
+    eventually(
+      () => stack.db.appointment.findUnique({ where: { tenantId_externalId: { tenantId: clinic.id, externalId } } }),
+      (row) => row !== null && (!status || row.status === status),
+      `${externalId} projected${status ? ` as ${status}` : ''}`,
+    );
+
+  it('the operator creates a clinic; its key reads it back with the default policy', async () => {
+    const created = ok(
+      await graphql(
+        OPERATOR_KEY,
+        `mutation { createTenant(input: { name: "Clínica Norte", timeZone: "europe/madrid", defaultLocale: "es" }) {
+          apiKey webhookSecret tenant { id name timeZone defaultLocale templates { kind locale } }
+        } }`,
+      ),
+    ).createTenant;
+    assert.equal(created.tenant.timeZone, 'Europe/Madrid', 'the zone is stored in its canonical spelling');
+    assert.ok(created.tenant.templates.some((t: { kind: string; locale: string }) => t.kind === 'reminder_confirm' && t.locale === 'es'));
+    clinic = { id: created.tenant.id, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+
+    const me = ok(await clinicGql(`{ me { id name policyVersion policy { version quietHours { start end } reminders { before template } } apiKeys { name revokedAt } } }`)).me;
+    assert.equal(me.id, clinic.id);
+    assert.deepEqual(me.policy.quietHours, { start: '21:00', end: '08:00' });
+    assert.deepEqual(me.policy.reminders.map((r: { before: string }) => r.before), ['P2D', 'PT2H']);
+    assert.deepEqual(me.apiKeys, [{ name: 'default', revokedAt: null }]);
+
+    const badZone = await graphql(OPERATOR_KEY, `mutation { createTenant(input: { name: "X", timeZone: "Mars/Base" }) { apiKey } }`);
+    assert.equal(errorCode(badZone), 'BAD_USER_INPUT');
+    assert.equal(badZone.errors![0].extensions.fields[0].field, 'input.timeZone');
+  });
+
+  it('settings, policy and templates are validated field by field; a valid policy becomes the next version', async () => {
+    const badSettings = await clinicGql(`mutation { updateTenant(input: { timeZone: "Nowhere/City", defaultLocale: "spanish" }) { id } }`);
+    assert.equal(errorCode(badSettings), 'BAD_USER_INPUT');
+    assert.equal(badSettings.errors![0].extensions.fields[0].field, 'input.timeZone');
+    const renamed = ok(await clinicGql(`mutation { updateTenant(input: { name: "Clínica Norte Centro" }) { name timeZone } }`)).updateTenant;
+    assert.deepEqual(renamed, { name: 'Clínica Norte Centro', timeZone: 'Europe/Madrid' });
+
+    const badPolicy = await clinicGql(
+      `mutation { updatePolicy(input: {
+        reminders: [{ before: "two days", channel: SMS, template: "reminder_confirm" }, { before: "PT3H", channel: SMS, template: "no_such_template" }]
+      }) { policyVersion } }`,
+    );
+    assert.equal(errorCode(badPolicy), 'BAD_USER_INPUT');
+    assert.deepEqual(
+      badPolicy.errors![0].extensions.fields.map((f: { field: string }) => f.field),
+      ['input.reminders.0.before'],
+      'the duration is refused before templates are looked up',
+    );
+    const unknownTemplate = await clinicGql(
+      `mutation { updatePolicy(input: { reminders: [{ before: "PT3H", channel: SMS, template: "no_such_template" }] }) { policyVersion } }`,
+    );
+    assert.equal(unknownTemplate.errors![0].extensions.fields[0].field, 'input.reminders.0.template');
+
+    const unknownVariable = await clinicGql(
+      `mutation { upsertTemplate(input: { kind: "reminder_day_before", locale: "es", channel: SMS, body: "Hola {{nombre}}, mañana a las {{time}}" }) { id } }`,
+    );
+    assert.equal(errorCode(unknownVariable), 'BAD_USER_INPUT');
+    assert.equal(unknownVariable.errors![0].extensions.variable, 'nombre');
+    assert.equal(unknownVariable.errors![0].extensions.fields[0].field, 'input.body');
+    assert.match(unknownVariable.errors![0].message, /unknown variable \{\{nombre\}\}.*\{\{name\}\}/);
+
+    const template = ok(
+      await clinicGql(
+        `mutation { upsertTemplate(input: { kind: "reminder_day_before", locale: "es", channel: SMS, body: "Hola {{name}}, le esperamos mañana a las {{time}} en {{clinic}}." }) { kind locale channel } }`,
+      ),
+    ).upsertTemplate;
+    assert.deepEqual(template, { kind: 'reminder_day_before', locale: 'es', channel: 'SMS' });
+
+    const preview = ok(
+      await clinicGql(
+        `query($sample: PreviewSampleInput) { templatePreview(input: { kind: "reminder_day_before", sample: $sample }) { body segments variables { name value } } }`,
+        { sample: { patientName: 'Lucía Gómez', startsAt: firstDay.set({ hour: 9, minute: 30 }).toISO() } },
+      ),
+    ).templatePreview;
+    assert.equal(preview.body, 'Hola Lucía, le esperamos mañana a las 9:30 en Clínica Norte Centro.');
+    assert.equal(preview.segments, 1);
+    const draft = await clinicGql(`{ templatePreview(input: { kind: "reminder_final", body: "Link: {{link}}" }) { body } }`);
+    assert.match(draft.errors![0].message, /rescheduleUrl/, 'no reschedule page, so no {{link}}');
+
+    const policy = ok(
+      await clinicGql(
+        `mutation { updatePolicy(input: {
+          reminders: [
+            { before: "P2D", channel: SMS, template: "reminder_confirm", asksConfirmation: true },
+            { before: "P1D", channel: SMS, template: "reminder_day_before", onlyIf: [SCHEDULED, AWAITING_CONFIRMATION, CONFIRMED] }
+          ],
+          quietHours: null
+        }) { policyVersion policy { version quietHours { start } reminders { before template asksConfirmation onlyIf } } } }`,
+      ),
+    ).updatePolicy;
+    assert.equal(policy.policyVersion, 2);
+    assert.equal(policy.policy.version, 2);
+    assert.equal(policy.policy.quietHours, null);
+    assert.deepEqual(policy.policy.reminders[1], {
+      before: 'P1D',
+      template: 'reminder_day_before',
+      asksConfirmation: false,
+      onlyIf: ['SCHEDULED', 'AWAITING_CONFIRMATION', 'CONFIRMED'],
+    });
+  });
+
+  it('books through GraphQL and through the booking webhook; lists them page by page with filters', async () => {
+    const badPhone = await createAppointment('gql-bad', firstDay.set({ hour: 10 }), 'Nadie', '555-0100');
+    assert.equal(errorCode(badPhone), 'BAD_USER_INPUT');
+    assert.equal(badPhone.errors![0].extensions.fields[0].field, 'input.patient.phone');
+    const noOffset = await clinicGql(
+      `mutation { createAppointment(input: { startsAt: "2030-01-01T10:00:00", patient: { name: "X", phone: "+34600000000" } }) { externalId } }`,
+    );
+    assert.ok(noOffset.errors, 'a local time without an offset is refused');
+    assert.match(noOffset.errors![0].message, /offset/);
+
+    const phone = uniquePhone();
+    const first = ok(await createAppointment('gql-1', firstDay.set({ hour: 10 }), 'Lucía Gómez', phone)).createAppointment;
+    assert.equal(first.status, 'SCHEDULED');
+    assert.equal(first.source, 'WORKFLOW');
+    assert.equal(first.durationMinutes, 45);
+    assert.equal(first.startsAt, firstDay.set({ hour: 10 }).toUTC().toISO());
+    assert.equal(first.patient.phone, `+${'•'.repeat(phone.length - 5)}${phone.slice(-4)}`, 'the phone is masked');
+    assert.equal(first.patient.locale, 'es', "the clinic's locale");
+    await projected('gql-1');
+    const duplicate = await createAppointment('gql-1', firstDay.set({ hour: 11 }), 'Lucía Gómez', phone);
+    assert.equal(errorCode(duplicate), 'ALREADY_EXISTS');
+
+    for (const [i, name] of ['Pedro Alba', 'Inés Soto', 'Pablo Gil'].entries()) {
+      ok(await createAppointment(`gql-${i + 2}`, firstDay.set({ hour: 12 + i }), name));
+    }
+    const webhook = await deliverBooking(bookingEvent('appointment.created', 'hook-1', firstDay.plus({ days: 1 }).set({ hour: 9 }), uniquePhone()));
+    assert.equal(webhook.status, 202);
+    for (const id of ['gql-1', 'gql-2', 'gql-3', 'gql-4', 'hook-1']) await projected(id);
+
+    const pageQuery = `query($after: String, $filter: AppointmentFilter) {
+      appointments(first: 2, after: $after, filter: $filter) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { externalId status patient { name phone(reveal: true) } nextTouch { kind } } }
+      } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { externalId: string } }[] } =
+        ok(await clinicGql(pageQuery, { after })).appointments;
+      assert.equal(page.totalCount, 5);
+      seen.push(...page.edges.map((e) => e.node.externalId));
+      pages++;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(seen, ['gql-1', 'gql-2', 'gql-3', 'gql-4', 'hook-1'], 'soonest first, each once');
+
+    const byName = ok(await clinicGql(pageQuery, { filter: { patientName: 'pAbLo' } })).appointments;
+    assert.deepEqual(byName.edges.map((e: { node: { externalId: string } }) => e.node.externalId), ['gql-4']);
+    assert.match(byName.edges[0].node.patient.phone, /^\+1555\d{7}$/, 'revealed on request');
+    const nextDay = ok(await clinicGql(pageQuery, { filter: { startsFrom: firstDay.plus({ days: 1 }).toISO() } })).appointments;
+    assert.deepEqual(nextDay.edges.map((e: { node: { externalId: string } }) => e.node.externalId), ['hook-1']);
+    const attention = ok(await clinicGql(pageQuery, { filter: { needsAttention: true } })).appointments;
+    assert.equal(attention.totalCount, 0);
+    const badCursor = await clinicGql(pageQuery, { after: 'not-a-cursor' });
+    assert.equal(badCursor.errors![0].extensions.fields[0].field, 'after');
+    const tooBig = await clinicGql(`{ appointments(first: 500) { totalCount } }`);
+    assert.equal(tooBig.errors![0].extensions.fields[0].field, 'first');
+  });
+
+  /** Staff actions below assume the patient has had the booking confirmation. */
+  const bookingConfirmed = (externalId: string) =>
+    eventually(
+      async () => ok(await clinicGql(`{ appointment(externalId: "${externalId}") { ${APPOINTMENT_FIELDS} } }`)).appointment,
+      (a) => a.messages.length === 1,
+      `the booking confirmation of ${externalId} in its live state`,
+    );
+
+  it('reads one appointment live, confirms it as staff, and refuses what its state does not allow', async () => {
+    const live = await bookingConfirmed('gql-1');
+    await Promise.all(['gql-2', 'gql-3', 'gql-4', 'hook-1'].map(bookingConfirmed));
+    assert.equal(live.source, 'WORKFLOW');
+    assert.deepEqual(live.messages.map((m: { direction: string; kind: string }) => [m.direction, m.kind]), [['OUTBOUND', 'booking_confirmation']]);
+    assert.match(live.messages[0].body, /^Hola Lucía, su cita en Clínica Norte Centro está reservada/);
+    assert.equal(live.nextTouch.kind, 'REMINDER');
+    assert.ok(live.timeline.some((t: { kind: string }) => t.kind === 'appointment.booked'));
+
+    const confirmed = ok(
+      await clinicGql(`mutation { confirmAppointment(externalId: "gql-1") { status timeline { kind detail } } }`),
+    ).confirmAppointment;
+    assert.equal(confirmed.status, 'CONFIRMED', 'the answer is the state after the update');
+    assert.ok(confirmed.timeline.some((t: { kind: string; detail: string }) => t.kind === 'appointment.confirmed' && t.detail === 'by default'));
+
+    const cancelled = ok(
+      await clinicGql(`mutation { cancelAppointment(externalId: "gql-2", reason: "the doctor is ill") { status } }`),
+    ).cancelAppointment;
+    assert.equal(cancelled.status, 'CANCELLED');
+    const afterCancel = await clinicGql(`mutation { confirmAppointment(externalId: "gql-2") { status } }`);
+    assert.equal(errorCode(afterCancel), 'INVALID_TRANSITION');
+    assert.match(afterCancel.errors![0].message, /^cannot confirm: the appointment is cancelled/);
+
+    // Checked in: the visit happened and the review request is still to come, so the workflow runs
+    // on and its own validator refuses the cancellation.
+    const checkedIn = await deliverBooking(bookingEvent('appointment.checked_in', 'gql-3', firstDay.set({ hour: 13 }), uniquePhone()));
+    assert.equal(checkedIn.status, 202);
+    await eventually(
+      async () => ok(await clinicGql(`{ appointment(externalId: "gql-3") { status } }`)).appointment,
+      (a) => a.status === 'COMPLETED',
+      'completed',
+    );
+    const late = await clinicGql(`mutation { cancelAppointment(externalId: "gql-3") { status } }`);
+    assert.equal(errorCode(late), 'INVALID_TRANSITION');
+    assert.equal(late.errors![0].message, 'cannot cancel: the appointment is completed');
+
+    const unknown = await clinicGql(`mutation { resendReminder(externalId: "nope") { status } }`);
+    assert.equal(errorCode(unknown), 'NOT_FOUND');
+    assert.equal(ok(await clinicGql(`{ appointment(externalId: "nope") { status } }`)).appointment, null);
+
+    const resent = ok(await clinicGql(`mutation { resendReminder(externalId: "gql-4") { status messages { kind } } }`)).resendReminder;
+    assert.equal(resent.status, 'AWAITING_CONFIRMATION');
+    assert.deepEqual(resent.messages.map((m: { kind: string }) => m.kind), ['booking_confirmation', 'reminder_confirm']);
+  });
+
+  it('reads a closed appointment from the projection, with its audit trail and stored messages', async () => {
+    await projected('gql-2', 'cancelled');
+    const closed = await eventually(
+      async () => ok(await clinicGql(`{ appointment(externalId: "gql-2") { ${APPOINTMENT_FIELDS} } }`)).appointment,
+      (a) => a.source === 'PROJECTION',
+      'the lifecycle closed',
+    );
+    assert.equal(closed.status, 'CANCELLED');
+    assert.equal(closed.durationMinutes, null);
+    assert.deepEqual(
+      closed.timeline.map((t: { kind: string; detail: string | null }) => [t.kind, t.detail]),
+      [
+        ['appointment.booked', null],
+        ['appointment.cancelled', 'by default'],
+      ],
+    );
+    assert.deepEqual(closed.messages.map((m: { kind: string }) => m.kind), ['booking_confirmation', 'cancelled_notice']);
+  });
+
+  it('stats over the range match what happened', async () => {
+    // One appointment moved within the range by the booking system.
+    const moved = await deliverBooking(bookingEvent('appointment.updated', 'hook-1', firstDay.plus({ days: 2 }).set({ hour: 9 }), uniquePhone()));
+    assert.equal(moved.status, 202);
+    await eventually(
+      () => stack.db.auditEvent.count({ where: { tenantId: clinic.id, action: 'appointment.rescheduled' } }),
+      (n) => n === 1,
+      'the reschedule audited',
+    );
+    await projected('gql-3', 'completed');
+    const from = DateTime.now().minus({ hours: 1 });
+    const to = firstDay.plus({ days: 10 });
+    const sent = await stack.db.message.aggregate({
+      where: { tenantId: clinic.id, direction: 'outbound', sentAt: { gte: from.toJSDate(), lt: to.toJSDate() } },
+      _count: { _all: true },
+      _sum: { segments: true },
+    });
+    const stats = ok(
+      await clinicGql(
+        `query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) {
+          appointments confirmed confirmationRate cancellations reschedules completed noShows noShowRate
+          needingAttention messagesSent segmentsSent repliesReceived repliesNeedingAttention } }`,
+        { from: from.toISO(), to: to.toISO() },
+      ),
+    ).stats;
+    assert.deepEqual(stats, {
+      appointments: 5,
+      confirmed: 1,
+      confirmationRate: 0.2,
+      cancellations: 1,
+      reschedules: 1,
+      completed: 1,
+      noShows: 0,
+      noShowRate: 0,
+      needingAttention: 0,
+      messagesSent: sent._count._all,
+      segmentsSent: sent._sum.segments,
+      repliesReceived: 0,
+      repliesNeedingAttention: 0,
+    });
+    // 5 booking confirmations, the cancellation notice, the re-sent reminder and the time-change notice.
+    assert.equal(stats.messagesSent, 8);
+    const backwards = await clinicGql(`{ stats(from: "2030-01-02T00:00:00Z", to: "2030-01-01T00:00:00Z") { appointments } }`);
+    assert.equal(backwards.errors![0].extensions.fields[0].field, 'to');
+  });
+
+  it('refuses queries that are too deep or too costly before running them', async () => {
+    const deep = `{ __schema { types { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType {
+      ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } } } }`;
+    const tooDeep = await clinicGql(deep);
+    assert.equal(tooDeep.status, 400);
+    assert.equal(errorCode(tooDeep), 'QUERY_TOO_DEEP');
+    const page = `appointments(first: 100) { nodes { externalId status needsAttention startsAt provider location patient { name phone locale } nextTouch { at kind template } } }`;
+    const tooCostly = await clinicGql(`{ a: ${page} b: ${page} c: ${page} }`);
+    assert.equal(tooCostly.status, 400);
+    assert.equal(errorCode(tooCostly), 'QUERY_TOO_COMPLEX');
+    ok(await clinicGql(`{ ${page} }`));
+  });
+});

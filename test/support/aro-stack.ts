@@ -1,0 +1,55 @@
+// ARO running as in production for a test suite: a real PostgreSQL, the real Temporal dev server,
+// the workers and the API on a free port, with settings the suite chooses. stop() tears all of it down.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startApi, type RunningApi } from '../../src/api/main';
+import { loadConfig } from '../../src/config';
+import { createPrisma, type Db } from '../../src/db/prisma';
+import { runWorkers, type RunningWorkers } from '../../worker';
+import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
+
+export interface AroStack {
+  url: string;
+  db: Db;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+export async function startAroStack(settings: Record<string, string> = {}): Promise<AroStack> {
+  let database: TestDatabase | undefined;
+  let temporalServer: TestTemporal | undefined;
+  let db: Db | undefined;
+  let connection: Connection | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  let workers: RunningWorkers | undefined;
+  let api: RunningApi | undefined;
+  const stop = async () => {
+    await api?.close();
+    await workers?.shutdown();
+    await nativeConnection?.close();
+    await connection?.close();
+    await db?.$disconnect();
+    await temporalServer?.stop();
+    await database?.stop();
+  };
+  try {
+    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
+    db = createPrisma(database.databaseUrl);
+    const config = loadConfig({
+      DATABASE_URL: database.databaseUrl,
+      TEMPORAL_ADDRESS: temporalServer.address,
+      ARO_TENANT_REFRESH_MS: '200',
+      ARO_LOG_LEVEL: 'error',
+      ...settings,
+    });
+    connection = await Connection.connect({ address: temporalServer.address });
+    const temporal = new Client({ connection, namespace: temporalServer.namespace });
+    nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
+    workers = await runWorkers({ config, db, connection: nativeConnection });
+    api = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
+    return { url: api.url, db, temporal, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
