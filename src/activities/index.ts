@@ -24,7 +24,7 @@ export interface ActivityDeps {
 export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
   return {
     'messaging.send': createMessagingSend(deps, tenantId),
-    'nlp.classify': createNlpClassify(),
+    'nlp.classify': createNlpClassify(deps, tenantId),
   };
 }
 

@@ -125,6 +125,7 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
         externalId: cmd.appointmentExternalId,
         expires: Math.floor(DateTime.fromISO(cmd.at, { zone: 'utc' }).plus(Duration.fromISO(cmd.policy.rescheduleLinkTtl)).toSeconds()),
         secret: tenant.webhookSecret,
+        proposed: cmd.rescheduleProposal,
       });
     }
     const variables = templateVariables({

@@ -1,11 +1,13 @@
 // The operator CLI (`npm run -s aro -- <command> ...`): runs the command named first and maps failures to exit statuses.
 // Exit status 2 means the command line was wrong (the usage is printed), 1 that the command failed.
 import { formatUsage, UsageError, type CliCommand } from './command';
+import { classifyCommand } from './commands/classify';
+import { llmCommand } from './commands/llm';
 import { secretsCommand } from './commands/secrets';
 import { tenantCommand } from './commands/tenant';
 
 /** Every command; a new one is a file under commands/ and a line here. */
-const COMMANDS: readonly CliCommand[] = [tenantCommand, secretsCommand];
+const COMMANDS: readonly CliCommand[] = [tenantCommand, secretsCommand, classifyCommand, llmCommand];
 
 const USAGE = COMMANDS.map((c) => c.usage).join('\n');
 

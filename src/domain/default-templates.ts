@@ -16,7 +16,7 @@ const en: Record<string, string> = {
     'Hi {{name}}, a reminder of your appointment at {{clinic}} on {{date}} at {{time}}. Reply YES to confirm, NO to cancel or R to reschedule.',
   reminder_final: 'Hi {{name}}, see you today at {{time}} at {{clinic}}.',
   confirm_ack: 'Thanks {{name}}, your appointment on {{date}} at {{time}} is confirmed.',
-  cancel_ack: 'Your appointment at {{clinic}} on {{date}} at {{time}} is cancelled. Reply R to book a new time.',
+  cancel_ack: 'Your appointment at {{clinic}} on {{date}} at {{time}} is cancelled. Call us whenever you want to book a new time.',
   cancelled_notice: 'Hi {{name}}, {{clinic}} has cancelled your appointment on {{date}} at {{time}}. Please call us to rebook.',
   rescheduled_notice: 'Hi {{name}}, your appointment at {{clinic}} is now on {{date}} at {{time}}.',
   reschedule_link: 'To choose a new time for your appointment at {{clinic}}, use this link: {{link}}',
@@ -24,11 +24,13 @@ const en: Record<string, string> = {
   opt_out_ack: 'You will receive no more messages from {{clinic}}. Reply START to receive them again.',
   opt_out_cancel_ask:
     'You will receive no more messages from {{clinic}}. Your appointment on {{date}} at {{time}} is still booked: reply START then CANCEL APPOINTMENT to cancel it, or call us.',
+  opt_out_cancelled:
+    'Your appointment at {{clinic}} on {{date}} at {{time}} is cancelled and you will receive no more messages from us. To undo this, call us; reply START to receive messages again.',
   opt_in_ack: 'You will receive messages from {{clinic}} again. Reply STOP to opt out.',
   help: '{{clinic}}: reply YES to confirm, NO to cancel, R to reschedule, STOP to opt out.',
   holding: 'Thanks {{name}}, we have passed your message to {{clinic}}; someone will get back to you.',
   review_request: 'Thanks for visiting {{clinic}}, {{name}}. How did it go? We would love your feedback.',
-  rebook: 'Hi {{name}}, we missed you at {{clinic}} today. Reply R or call us to book a new time.',
+  rebook: 'Hi {{name}}, we missed you at {{clinic}} today. Please call us to book a new time.',
 };
 
 const es: Record<string, string> = {
@@ -37,7 +39,7 @@ const es: Record<string, string> = {
     'Hola {{name}}, le recordamos su cita en {{clinic}} el {{date}} a las {{time}}. Responda SI para confirmar, NO para cancelar o R para cambiarla.',
   reminder_final: 'Hola {{name}}, le esperamos hoy a las {{time}} en {{clinic}}.',
   confirm_ack: 'Gracias {{name}}, su cita del {{date}} a las {{time}} está confirmada.',
-  cancel_ack: 'Su cita en {{clinic}} del {{date}} a las {{time}} ha sido cancelada. Responda R para reservar otra hora.',
+  cancel_ack: 'Su cita en {{clinic}} del {{date}} a las {{time}} ha sido cancelada. Llámenos cuando quiera reservar otra hora.',
   cancelled_notice: 'Hola {{name}}, {{clinic}} ha cancelado su cita del {{date}} a las {{time}}. Llámenos para reservar otra.',
   rescheduled_notice: 'Hola {{name}}, su cita en {{clinic}} es ahora el {{date}} a las {{time}}.',
   reschedule_link: 'Para elegir otra hora para su cita en {{clinic}}, use este enlace: {{link}}',
@@ -45,11 +47,13 @@ const es: Record<string, string> = {
   opt_out_ack: 'No recibirá más mensajes de {{clinic}}. Responda START para volver a recibirlos.',
   opt_out_cancel_ask:
     'No recibirá más mensajes de {{clinic}}. Su cita del {{date}} a las {{time}} sigue reservada: responda START y luego CANCELAR CITA para cancelarla, o llámenos.',
+  opt_out_cancelled:
+    'Su cita en {{clinic}} del {{date}} a las {{time}} ha sido cancelada y no recibirá más mensajes nuestros. Para deshacerlo, llámenos; responda START para volver a recibir mensajes.',
   opt_in_ack: 'Volverá a recibir mensajes de {{clinic}}. Responda STOP para darse de baja.',
   help: '{{clinic}}: responda SI para confirmar, NO para cancelar, R para cambiar la cita, STOP para darse de baja.',
   holding: 'Gracias {{name}}, hemos pasado su mensaje a {{clinic}}; le responderán pronto.',
   review_request: 'Gracias por visitar {{clinic}}, {{name}}. ¿Qué tal fue? Nos encantaría conocer su opinión.',
-  rebook: 'Hola {{name}}, le echamos de menos hoy en {{clinic}}. Responda R o llámenos para reservar otra hora.',
+  rebook: 'Hola {{name}}, le echamos de menos hoy en {{clinic}}. Llámenos para reservar otra hora.',
 };
 
 export function defaultTemplates(): TemplateSeed[] {

@@ -1,7 +1,7 @@
 // The reminder policy: its validation schema and the defaults every new tenant starts with.
 import { Duration } from 'luxon';
 import { z } from 'zod';
-import type { Policy } from '../workflows/contracts';
+import { DEFAULT_REPLY_CONFIDENCE_THRESHOLD, type Policy } from '../workflows/contracts';
 
 const isoDuration = z
   .string()
@@ -36,6 +36,8 @@ export const policySchema = z.object({
   rebookMessage: z.object({ after: isoDuration, channel }).nullable(),
   attendanceWindow: isoDuration,
   cancelKeyword: z.enum(['opt_out_and_ask', 'cancel_appointment']),
+  // Below 0.5 a reply would be acted on when the classifier leans towards it no more than against it.
+  replyConfidenceThreshold: z.number().min(0.5, 'must be between 0.5 and 1').max(1, 'must be between 0.5 and 1').optional(),
   rescheduleLinkTtl: isoDuration,
   rescheduleUrl: z.string().url().nullable(),
   frequencyCap: z.object({ perDay: z.number().int().min(0), perWeek: z.number().int().min(0) }),
@@ -63,6 +65,7 @@ export function defaultPolicy(): Policy {
     rebookMessage: { after: 'PT1H', channel: 'sms' },
     attendanceWindow: 'P1D',
     cancelKeyword: 'opt_out_and_ask',
+    replyConfidenceThreshold: DEFAULT_REPLY_CONFIDENCE_THRESHOLD,
     rescheduleLinkTtl: 'P2D',
     rescheduleUrl: null,
     frequencyCap: { perDay: 1, perWeek: 3 },

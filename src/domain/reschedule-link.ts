@@ -9,9 +9,11 @@ export interface RescheduleLinkInput {
   /** Unix seconds after which the link is refused. */
   expires: number;
   secret: string;
+  /** The day or time the patient proposed: a hint for the booking page, outside the signature (it grants nothing). */
+  proposed?: string;
 }
 
-function signature(input: Omit<RescheduleLinkInput, 'baseUrl'>): string {
+function signature(input: Omit<RescheduleLinkInput, 'baseUrl' | 'proposed'>): string {
   return createHmac('sha256', input.secret)
     .update(`${input.tenantId}.${input.externalId}.${input.expires}`)
     .digest('hex');
@@ -22,6 +24,7 @@ export function signRescheduleLink(input: RescheduleLinkInput): string {
   url.searchParams.set('appointment', input.externalId);
   url.searchParams.set('expires', String(input.expires));
   url.searchParams.set('sig', signature(input));
+  if (input.proposed) url.searchParams.set('proposed', input.proposed);
   return url.toString();
 }
 

@@ -16,6 +16,7 @@ import type { BookkeepingActivities, SkillActivities } from '../activities';
 import { advancesDelivery, isDeliveryFailure, isDeliverySettled } from '../domain/delivery-status';
 import { tenantTaskQueue } from '../routing/tenant-task-queue';
 import {
+  DEFAULT_REPLY_CONFIDENCE_THRESHOLD,
   ErrorType,
   attendanceSignal,
   bookingCancelledSignal,
@@ -33,19 +34,20 @@ import {
   type BookingCancelledSignal,
   type BookingUpdatedSignal,
   type Channel,
+  type Classification,
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
   type MessageEntry,
   type MessageUrgency,
+  type ProposedTime,
+  type SendMessageCommand,
   type StaffAction,
   type Touch,
   type TouchPlanResult,
 } from './contracts';
 import { LifecycleState } from './lifecycle-state';
 
-/** Replies below this confidence go to staff instead of being acted on. */
-const CONFIDENCE_THRESHOLD = 0.6;
 const DEFAULT_HISTORY_LIMIT = 10_000;
 
 interface SendResult {
@@ -65,6 +67,19 @@ const bookkeeping = proxyActivities<BookkeepingActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
+
+/** The timeline's line for a classified reply: intent, confidence, and who decided. */
+function describeClassification(c: Classification): string {
+  const parts = [`${c.intent} (${c.confidence.toFixed(2)})`];
+  if (c.carrierKeyword) parts.push(`keyword ${c.carrierKeyword}`);
+  if (c.decidedBy === 'llm') parts.push('by llm');
+  if (c.llmFailure) parts.push(`llm ${c.llmFailure}`);
+  return parts.join(' ');
+}
+
+function describeProposal(p: ProposedTime): string {
+  return [p.date, p.time].filter(Boolean).join(' ') || p.text;
+}
 
 export async function appointmentLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot> {
   const { workflowId } = workflowInfo();
@@ -155,7 +170,13 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
    * Sends one message; returns whether it went out and, when the frequency cap held it, when it
    * may go. Failures are recorded, never thrown.
    */
-  async function send(step: string, template: string, channel: Channel, urgency: MessageUrgency): Promise<SendResult> {
+  async function send(
+    step: string,
+    template: string,
+    channel: Channel,
+    urgency: MessageUrgency,
+    options: Pick<SendMessageCommand, 'rescheduleProposal'> = {},
+  ): Promise<SendResult> {
     const commandId = `${workflowId}:${step}`;
     const at = now();
     try {
@@ -172,6 +193,7 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
         urgency,
         at,
         appointment: state.appointment,
+        ...options,
         policy: {
           quietHours: policy.quietHours,
           rescheduleUrl: policy.rescheduleUrl,
@@ -274,18 +296,33 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
   async function onInbound(e: InboundMessageSignal): Promise<void> {
     if (!state.firstSighting(`inbound:${e.messageId}`)) return;
     state.messages.push({ at: e.receivedAt, direction: 'inbound', channel: e.channel, body: e.body, status: 'received' });
+    // Replies the tenant's policy does not trust enough go to staff.
+    const threshold = policy.replyConfidenceThreshold ?? DEFAULT_REPLY_CONFIDENCE_THRESHOLD;
     const classification = await skills['nlp.classify']({
       tenantId,
       commandId: `${workflowId}:reply:${e.messageId}:classify`,
       text: e.body,
       locale: state.appointment.patient.locale,
+      timeZone,
+      receivedAt: e.receivedAt,
+      appointmentStartsAt: state.appointment.startsAt,
+      confidenceThreshold: threshold,
+      patientName: state.appointment.patient.name,
     });
-    const { intent, confidence, carrierKeyword } = classification;
+    const { intent, confidence, carrierKeyword, proposedTime } = classification;
     const step = `reply:${e.messageId}`;
-    state.note(now(), 'reply.classified', `${intent} (${confidence.toFixed(2)})${carrierKeyword ? ` keyword ${carrierKeyword}` : ''}`);
+    state.note(now(), 'reply.classified', describeClassification(classification));
 
+    // An opt-out is honoured however it was put: missing one is worse than asking once too often.
     if (intent === 'opt_out') {
       await optOut(e, carrierKeyword);
+      return;
+    }
+    if (confidence < threshold || intent === 'question' || intent === 'unknown') {
+      state.raiseAttention(`reply:${e.messageId}`);
+      state.note(now(), 'reply.needs_attention', e.body);
+      audit('reply.needs_attention', { messageId: e.messageId, text: e.body, intent, confidence });
+      await send(`${step}:holding`, 'holding', 'sms', 'transactional');
       return;
     }
     if (intent === 'opt_in') {
@@ -301,13 +338,6 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     }
     if (intent === 'help') {
       await send(`${step}:help`, 'help', 'sms', 'transactional');
-      return;
-    }
-    if (confidence < CONFIDENCE_THRESHOLD || intent === 'question' || intent === 'unknown') {
-      state.raiseAttention(`reply:${e.messageId}`);
-      state.note(now(), 'reply.needs_attention', e.body);
-      audit('reply.needs_attention', { messageId: e.messageId, text: e.body, intent, confidence });
-      await send(`${step}:holding`, 'holding', 'sms', 'transactional');
       return;
     }
     if (state.isClosedStatus) {
@@ -334,10 +364,12 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     }
     // reschedule
     state.status = 'reschedule_requested';
-    state.note(now(), 'appointment.reschedule_requested', e.body);
-    audit('appointment.reschedule_requested', { messageId: e.messageId, text: e.body }, 'patient');
+    state.note(now(), 'appointment.reschedule_requested', proposedTime ? `${e.body} (proposed: ${describeProposal(proposedTime)})` : e.body);
+    audit('appointment.reschedule_requested', { messageId: e.messageId, text: e.body, proposedTime }, 'patient');
     if (policy.rescheduleUrl) {
-      await send(`${step}:reschedule_link`, 'reschedule_link', 'sms', 'transactional');
+      // The booking page can open on the day or time the patient asked for.
+      const rescheduleProposal = proposedTime?.startsAt ?? proposedTime?.date;
+      await send(`${step}:reschedule_link`, 'reschedule_link', 'sms', 'transactional', { rescheduleProposal });
     } else {
       // No self-service page: the clinic has to call back, so it must see this.
       state.raiseAttention('reschedule_requested');
@@ -370,7 +402,8 @@ export async function appointmentLifecycle(input: LifecycleInput): Promise<Appoi
     if (carrierKeyword === 'CANCEL' && !state.isClosedStatus) {
       if (policy.cancelKeyword === 'cancel_appointment') {
         await cancelAppointment('patient', 'replied CANCEL', null);
-        await send(`${step}:cancel_ack`, 'cancel_ack', 'sms', 'consent');
+        // One message: the appointment is cancelled and messages stop; how to undo either.
+        await send(`${step}:opt_out_cancelled`, 'opt_out_cancelled', 'sms', 'consent');
         state.note(now(), 'clinic.notified', 'patient cancelled by replying CANCEL');
         return;
       }

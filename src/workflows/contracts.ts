@@ -293,6 +293,8 @@ export interface SendMessageCommand {
   /** The parts of the workflow's policy snapshot the send must honour. */
   policy: Pick<Policy, 'quietHours' | 'rescheduleUrl' | 'rescheduleLinkTtl' | 'frequencyCap' | 'whatsappDeliveryWindow'>;
   variables?: Record<string, string>;
+  /** reschedule_link: the day or time the patient proposed (UTC instant or clinic-local date), passed to the booking page. */
+  rescheduleProposal?: string;
 }
 
 export type SendOutcome =

@@ -249,7 +249,7 @@ export function lifecycleSuite(title: string, workerOptions: { maxCachedWorkflow
       const final = await a.handle.result();
       assert.equal(final.status, 'cancelled');
       assert.equal(final.optedOut, true);
-      assert.deepEqual(kinds(final), ['booking_confirmation', 'cancel_ack']);
+      assert.deepEqual(kinds(final), ['booking_confirmation', 'opt_out_cancelled']);
     });
 
     it('a reschedule reply sends a signed, expiring link when the clinic has a reschedule page', async () => {

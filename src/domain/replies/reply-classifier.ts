@@ -160,11 +160,14 @@ function decide(e: Evidence): Classification {
   if (e.proposes()) return result('reschedule', CONFIDENCE.implied);
   if (e.live('undecided').length > 0 || e.confirmsLater()) return result('unknown', CONFIDENCE.undecided);
 
-  const confirms = [...e.live('confirm'), ...e.live('attend'), ...e.negated('miss')];
+  // "Não vou faltar", "I won't miss it": the negation falls on "miss", whichever word it reached.
+  const wontMiss = e.cues.filter((m) => m.kind === 'miss' && (m.negated || e.negated('attend').some((a) => a.clause === m.clause)));
+  const confirms = [...e.live('confirm'), ...e.live('attend'), ...wontMiss];
   const yes = confirms.length > 0 || e.has(EMOJI_YES);
   const cancel = e.live('cancel');
   if (cancel.length > 0) return result('cancel', CONFIDENCE.explicit, typoIn(cancel));
-  const declines = [...e.negated('attend'), ...e.negated('need'), ...e.live('miss'), ...e.cannot()];
+  const notComing = e.negated('attend').filter((a) => !wontMiss.some((m) => m.clause === a.clause));
+  const declines = [...notComing, ...e.negated('need'), ...e.live('miss').filter((m) => !wontMiss.includes(m)), ...e.cannot()];
   if (declines.length > 0) return result('cancel', CONFIDENCE.implied, typoIn(declines));
   if (e.bareNo) return result('cancel', yes ? CONFIDENCE.contradicted : CONFIDENCE.answer);
   if (e.has(EMOJI_NO) && !yes) return result('cancel', CONFIDENCE.emojiNo);

@@ -14,7 +14,7 @@ import {
   type Language,
 } from './reply-lexicon';
 import { isSwap, typoAllowance, typoDistance } from './typo-distance';
-import { phraseWords, squeeze, type ReplyWords, type Word } from './reply-words';
+import { phraseWords, type ReplyWords, type Word } from './reply-words';
 
 export interface Cue {
   kind: CueKind;
@@ -89,12 +89,13 @@ const words = (list: readonly string[]) => new Set(list.flatMap(phraseWords));
 const NEGATION_WORDS = words(NEGATIONS);
 const TRANSPARENT_WORDS = words(TRANSPARENT);
 const PAST_WORDS = words(PAST_AUXILIARIES);
+const COMMON_BY_LANGUAGE = Object.fromEntries(LANGUAGES.map((l) => [l, words(COMMON_WORDS[l])])) as Record<Language, Set<string>>;
 /** Words that are right as written: never read as a typo of another word. */
 const KNOWN_WORDS = new Set<string>([
   ...PATTERNS.flatMap((p) => p.parts.flatMap((part) => ('word' in part ? [part.word] : []))),
   ...NEGATION_WORDS,
   ...TRANSPARENT_WORDS,
-  ...Object.values(COMMON_WORDS).flatMap((list) => list.map((w) => squeeze(w))),
+  ...Object.values(COMMON_BY_LANGUAGE).flatMap((set) => [...set]),
 ]);
 
 function sameWord(written: string, part: Exclude<Part, { gap: true }>, typos: boolean): 'exact' | 'typo' | null {
@@ -137,8 +138,30 @@ function matchAt(list: Word[], start: number, parts: Part[], covered: boolean[],
   return step(start, 0, false);
 }
 
+/**
+ * Patterns whose first word a typed word could be a typo of: same first letter (people rarely miss
+ * the first one) and a length within reach. Cached by letter and length: the lexicon is fixed.
+ */
+const TYPO_CANDIDATES = new Map<string, Pattern[]>();
+function typoCandidates(word: string): Pattern[] {
+  const key = `${word[0]}${word.length}`;
+  let found = TYPO_CANDIDATES.get(key);
+  if (!found) {
+    found = PATTERNS.filter(({ parts: [head] }) => {
+      if ('word' in head) {
+        const allowed = typoAllowance(head.word.length);
+        const reach = allowed === 0 ? head.word.length === word.length : Math.abs(head.word.length - word.length) <= allowed;
+        return reach && head.word[0] === word[0];
+      }
+      return 'stem' in head && head.stem[0] === word[0] && typoAllowance(head.stem.length) > 0 && word.length >= head.stem.length - 1;
+    });
+    TYPO_CANDIDATES.set(key, found);
+  }
+  return found;
+}
+
 function candidates(word: string, typos: boolean): Pattern[] {
-  if (typos) return PATTERNS;
+  if (typos) return typoCandidates(word);
   return [...(BY_FIRST_WORD.get(word) ?? []), ...STEM_FIRST.filter((p) => 'stem' in p.parts[0] && word.startsWith(p.parts[0].stem))];
 }
 
@@ -210,7 +233,7 @@ export function replyLanguage(reply: ReplyWords, cues: Cue[], locale?: string): 
   const vote = (language: Language, weight: number) => votes.set(language, (votes.get(language) ?? 0) + weight);
   for (const cue of cues) for (const language of cue.languages) vote(language, 1 / cue.languages.length);
   for (const word of reply.words) {
-    for (const language of LANGUAGES) if (COMMON_WORDS[language].some((w) => squeeze(w) === word.norm)) vote(language, 0.5);
+    for (const language of LANGUAGES) if (COMMON_BY_LANGUAGE[language].has(word.norm)) vote(language, 0.5);
   }
   const hinted = LANGUAGES.find((l) => locale?.toLowerCase().startsWith(l));
   if (hinted) vote(hinted, 0.25);

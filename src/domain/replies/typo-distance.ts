@@ -32,7 +32,9 @@ export function typoAllowance(length: number): number {
 
 /** Short words tolerate only two swapped neighbours ("yse" for "yes"). */
 export function isSwap(a: string, b: string): boolean {
-  if (a.length !== b.length || a === b) return false;
-  const differ = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
-  return differ.length === 2 && differ[1] === differ[0] + 1 && a[differ[0]] === b[differ[1]] && a[differ[1]] === b[differ[0]];
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i >= a.length - 1 || a[i] !== b[i + 1] || a[i + 1] !== b[i] || a[i] === b[i]) return false;
+  return a.slice(i + 2) === b.slice(i + 2);
 }
