@@ -13,6 +13,7 @@ import { applyMigrations } from '../src/db/migrate';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
 import { createTenant } from '../src/tenants/create-tenant';
+import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
@@ -48,6 +49,8 @@ interface DevState {
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
+  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  operatorKey: string;
   demoTenant: DemoTenant;
 }
 
@@ -117,7 +120,15 @@ async function main(): Promise<void> {
       temporalUiUrl = temporal.uiUrl;
     }
 
-    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ARO_DEV_MODE: '1' });
+    const previous = await previousState();
+    const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      ARO_DEV_MODE: '1',
+      ARO_OPERATOR_KEY: operatorKey,
+    });
     const db = createPrisma(databaseUrl);
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalAddress });
@@ -130,7 +141,6 @@ async function main(): Promise<void> {
     }
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
-    const previous = await previousState();
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -141,7 +151,7 @@ async function main(): Promise<void> {
     const api = await startApi({ config, db, temporal: client, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
-    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, demoTenant: tenant };
+    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
@@ -150,6 +160,7 @@ async function main(): Promise<void> {
         `  API            ${api.url}   (dev replies: POST ${api.url}/dev/inbound/${tenant.id})`,
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,
+        `  GraphQL        ${api.url}/graphql   (operator key ${operatorKey})`,
         `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
         `    API key        ${tenant.apiKey}`,
         `    webhook secret ${tenant.webhookSecret}`,

@@ -20,6 +20,7 @@ interface DevState {
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
+  operatorKey: string;
   demoTenant: { id: string; apiKey: string; webhookSecret: string };
 }
 
@@ -108,6 +109,14 @@ describe('npm run dev', function () {
 
     const second = await start();
     assert.equal(second.demoTenant.apiKey, first.demoTenant.apiKey, 'the demo tenant and its key survive a restart');
+    assert.match(first.operatorKey, /^aro_op_/);
+    assert.equal(second.operatorKey, first.operatorKey, 'the generated operator key survives a restart');
+    const me = await fetch(`${second.apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${second.demoTenant.apiKey}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    assert.deepEqual(await me.json(), { data: { me: { id: 'demo' } } });
     const again = createPrisma(second.databaseUrl);
     try {
       assert.equal(await again.message.count({ where: { toPhone: phone } }), 1);

@@ -43,7 +43,7 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    stack = await startAroStack({ ARO_OPERATOR_KEY: OPERATOR_KEY, ARO_GRAPHQL_RATE_LIMIT: String(RATE_LIMIT_PER_MINUTE) });
+    stack = await startAroStack({ ARO_OPERATOR_KEY: OPERATOR_KEY, ARO_GRAPHQL_RATE_LIMIT: String(RATE_LIMIT_PER_MINUTE), ARO_DEV_MODE: '1' });
     graphql = graphqlClient(stack.url);
     const clinicA = await createClinic('Clinic A');
     const clinicB = await createClinic('Clinic B');
@@ -55,6 +55,14 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
     ok(await book(b.key, 'b-1', uniquePhone()));
     // A's patient becomes a contact when the booking confirmation goes out.
     await eventually(() => stack.db.contact.count({ where: { tenantId: a.id } }), (n) => n === 1, "clinic A's contact");
+    // A's patient opts out, so A's consent ledger has an entry B must not see.
+    const stop = await fetch(`${stack.url}/dev/inbound/${a.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: a.phone, body: 'STOP' }),
+    });
+    assert.equal(stop.status, 202);
+    await eventually(() => stack.db.contact.findFirst({ where: { tenantId: a.id } }), (c) => c?.optedOut === true, "A's patient opted out");
     await eventually(() => stack.db.appointment.count(), (n) => n === 2, 'both appointments projected');
   });
 
@@ -70,8 +78,10 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
     const filtered = ok(await graphql(b.key, `{ appointments(filter: { patientName: "a-1" }) { totalCount } }`)).appointments;
     assert.equal(filtered.totalCount, 0);
     assert.equal(ok(await graphql(b.key, `{ appointment(externalId: "a-1") { status } }`)).appointment, null);
-    const contacts = ok(await graphql(b.key, `{ contacts(first: 100) { nodes { phone(reveal: true) } } }`)).contacts;
-    assert.ok(!contacts.nodes.some((c: { phone: string }) => c.phone === a.phone));
+    const contacts = ok(await graphql(b.key, `{ contacts(first: 100) { nodes { phone(reveal: true) optedOut consents { change } } } }`)).contacts;
+    assert.equal(contacts.nodes.length, 1, "B's own patient only");
+    assert.notEqual(contacts.nodes[0].phone, a.phone);
+    assert.deepEqual(contacts.nodes[0].consents, []);
     const searched = ok(await graphql(b.key, `query($q: String) { contacts(filter: { search: $q }) { totalCount } }`, { q: a.phone })).contacts;
     assert.equal(searched.totalCount, 0);
     const stats = ok(
@@ -118,6 +128,10 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
       policy: { fallbackToSms: true },
       apiKeys: [{ name: 'default', revokedAt: null }],
     });
+    const aContacts = ok(await graphql(a.key, `{ contacts(filter: { optedOut: true }) { nodes { phone optedOut consents { change source } } } }`)).contacts;
+    assert.deepEqual(aContacts.nodes, [
+      { phone: `+${'•'.repeat(a.phone.length - 5)}${a.phone.slice(-4)}`, optedOut: true, consents: [{ change: 'OPT_OUT', source: 'keyword' }] },
+    ]);
     const preview = ok(await graphql(a.key, `{ templatePreview(input: { kind: "a_only", sample: { patientName: "Ann Lee" } }) { body } }`)).templatePreview;
     assert.equal(preview.body, 'Hi Ann');
     const own = ok(await aAppointment()).appointment;

@@ -27,25 +27,16 @@ export class TenantSettings {
   }
 
   async create(input: CreateTenantInput): Promise<CreateTenantPayload> {
-    try {
-      const created = await createTenant(this.db, { name: input.name, timeZone: input.timeZone, defaultLocale: input.defaultLocale ?? undefined });
-      return { tenant: await this.get(created.tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
-    } catch (err) {
-      throw asFieldError(err);
-    }
+    const created = await namingFields(() =>
+      createTenant(this.db, { name: input.name, timeZone: input.timeZone, defaultLocale: input.defaultLocale ?? undefined }),
+    );
+    return { tenant: await this.get(created.tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
   }
 
   async update(tenantId: string, input: UpdateTenantInput): Promise<Tenant> {
-    let settings;
-    try {
-      settings = checkTenantSettings({
-        name: input.name ?? undefined,
-        timeZone: input.timeZone ?? undefined,
-        defaultLocale: input.defaultLocale ?? undefined,
-      });
-    } catch (err) {
-      throw asFieldError(err);
-    }
+    const settings = await namingFields(async () =>
+      checkTenantSettings({ name: input.name ?? undefined, timeZone: input.timeZone ?? undefined, defaultLocale: input.defaultLocale ?? undefined }),
+    );
     const current = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const channels = input.channels ? await this.channels(tenantId, current.channels as StoredChannels, input.channels) : undefined;
     await this.db.tenant.update({ where: { id: tenantId }, data: { ...settings, ...(channels ? { channels } : {}) } });
@@ -118,6 +109,11 @@ function presentFields<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
-function asFieldError(err: unknown): unknown {
-  return err instanceof TenantInputError ? invalidInput([{ field: `input.${err.field}`, message: err.problem }]) : err;
+/** Runs a tenant check, turning its TenantInputError into BAD_USER_INPUT on `input.<field>`. */
+async function namingFields<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    throw err instanceof TenantInputError ? invalidInput([{ field: `input.${err.field}`, message: err.problem }]) : err;
+  }
 }
