@@ -1,12 +1,9 @@
 // End to end: the real Temporal dev server and a real PostgreSQL, the worker and the API running
 // as in production, driven only through the public HTTP contract and Temporal's client.
 import assert from 'node:assert/strict';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { startApi, type RunningApi } from '../src/api/main';
-import { loadConfig } from '../src/config';
-import { createPrisma, type Db } from '../src/db/prisma';
+import type { Db } from '../src/db/prisma';
 import { createTenant } from '../src/tenants/create-tenant';
 import {
   appointmentWorkflowId,
@@ -16,55 +13,31 @@ import {
   snapshotQuery,
   type AppointmentSnapshot,
 } from '../src/workflows/contracts';
-import { runWorkers, type RunningWorkers } from '../worker';
+import { startAroStack, type AroStack } from './support/aro-stack';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
-import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
 import { bookingSignature, nowInUnixSeconds } from './support/signing';
 
 const ZONE = 'Europe/Madrid';
 
 describe('end to end: booking webhook → workflow → messages → reply → confirmed', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
-  let temporalServer: TestTemporal;
+  let stack: AroStack;
   let db: Db;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
   let client: Client;
-  let workers: RunningWorkers;
-  let api: RunningApi;
   let tenant: { id: string; webhookSecret: string };
   let seq = 0;
 
   before(async function () {
     this.timeout(15 * 60_000);
-    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
-    db = createPrisma(database.databaseUrl);
-    const config = loadConfig({
-      DATABASE_URL: database.databaseUrl,
-      TEMPORAL_ADDRESS: temporalServer.address,
-      ARO_DEV_MODE: '1',
-      ARO_TENANT_REFRESH_MS: '200',
-      ARO_LOG_LEVEL: 'error',
-    });
+    stack = await startAroStack({ ARO_DEV_MODE: '1' });
+    ({ db, temporal: client } = stack);
     const created = await createTenant(db, { name: 'Clínica Sol', timeZone: ZONE, defaultLocale: 'es' });
     tenant = { id: created.tenant.id, webhookSecret: created.webhookSecret };
-    connection = await Connection.connect({ address: temporalServer.address });
-    client = new Client({ connection, namespace: temporalServer.namespace });
-    nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
-    workers = await runWorkers({ config, db, connection: nativeConnection });
-    api = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
   });
 
   after(async function () {
     this.timeout(60_000);
-    await api?.close();
-    await workers?.shutdown();
-    await nativeConnection?.close();
-    await connection?.close();
-    await db?.$disconnect();
-    await temporalServer?.stop();
-    await database?.stop();
+    await stack?.stop();
   });
 
   function bookingEvent(type: string, externalId: string, phone: string, startsAt: DateTime, id = `evt-${++seq}-${Date.now()}`) {
@@ -85,7 +58,7 @@ describe('end to end: booking webhook → workflow → messages → reply → co
   // The tests read whatever JSON came back and assert on its shape.
   async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+    const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 

@@ -4,23 +4,19 @@
 // answers, the database) is scanned for the clinic's auth token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Client as PgClient } from 'pg';
-import { startApi, type RunningApi } from '../src/api/main';
-import { loadConfig } from '../src/config';
-import { createPrisma, type Db } from '../src/db/prisma';
+import type { Db } from '../src/db/prisma';
 import { credentialCipher } from '../src/secrets/credential-cipher';
 import { createTenant } from '../src/tenants/create-tenant';
 import { configureTwilio } from '../src/tenants/twilio-setup';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId, snapshotQuery, type AppointmentSnapshot } from '../src/workflows/contracts';
-import { runWorkers, type RunningWorkers } from '../worker';
+import { startAroStack, type AroStack } from './support/aro-stack';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, postSigned, randomSid } from './support/local-twilio';
-import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
 import { bookingSignature } from './support/signing';
 
 const ZONE = 'America/New_York';
@@ -47,14 +43,9 @@ function captureOutput(): { text: () => string; restore: () => void } {
 
 describe('end to end through Twilio: send, delivery receipts, replies, and no auth token anywhere', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
-  let temporalServer: TestTemporal;
+  let stack: AroStack;
   let db: Db;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
   let client: Client;
-  let workers: RunningWorkers;
-  let api: RunningApi;
   let twilioServer: LocalTwilio;
   let output: ReturnType<typeof captureOutput>;
   let tenant: { id: string; webhookSecret: string; apiKey: string };
@@ -64,52 +55,37 @@ describe('end to end through Twilio: send, delivery receipts, replies, and no au
   before(async function () {
     this.timeout(15 * 60_000);
     output = captureOutput();
-    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
-    db = createPrisma(database.databaseUrl);
     twilioServer = await new LocalTwilio([account]).start();
     const apiPort = await freePort();
-    const config = loadConfig({
-      DATABASE_URL: database.databaseUrl,
-      TEMPORAL_ADDRESS: temporalServer.address,
+    stack = await startAroStack({
       ARO_API_PORT: String(apiPort),
       // Twilio reaches ARO here: the status callback URL of every message is built from it.
       ARO_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
       ARO_TWILIO_API_URL: twilioServer.url,
       ARO_SECRETS_KEY: randomBytes(32).toString('base64'),
-      ARO_TENANT_REFRESH_MS: '200',
       // As much logging as ARO does, so the scan below has the most to look through.
       ARO_LOG_LEVEL: 'debug',
     });
+    ({ db, temporal: client } = stack);
     const created = await createTenant(db, { name: 'Harbour Dental', timeZone: ZONE });
     tenant = { id: created.tenant.id, webhookSecret: created.webhookSecret, apiKey: created.apiKey };
-    await configureTwilio(db, credentialCipher(config), tenant.id, {
+    await configureTwilio(db, credentialCipher(stack.config), tenant.id, {
       ...account,
       messagingServiceSid: randomSid('MG'),
       whatsappFrom: '+15005550007',
       maxMessagesPerSecond: 10,
     });
-    connection = await Connection.connect({ address: temporalServer.address });
-    client = new Client({ connection, namespace: temporalServer.namespace });
-    nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
-    workers = await runWorkers({ config, db, connection: nativeConnection });
-    api = await startApi({ config, db, temporal: client, host: '127.0.0.1' });
   });
 
   after(async function () {
     this.timeout(60_000);
     output?.restore();
     await twilioServer?.stop();
-    await api?.close();
-    await workers?.shutdown();
-    await nativeConnection?.close();
-    await connection?.close();
-    await db?.$disconnect();
-    await temporalServer?.stop();
-    await database?.stop();
+    await stack?.stop();
   });
 
   async function fetchText(path: string, init?: RequestInit): Promise<{ status: number; text: string }> {
-    const res = await fetch(`${api.url}${path}`, init);
+    const res = await fetch(`${stack.url}${path}`, init);
     const text = await res.text();
     httpAnswers.push(text);
     return { status: res.status, text };
@@ -148,7 +124,7 @@ describe('end to end through Twilio: send, delivery receipts, replies, and no au
     );
 
     const reply = { MessageSid: randomSid('SM'), AccountSid: account.accountSid, From: phone, To: '+15005550006', Body: 'YES', NumMedia: '0' };
-    assert.equal(await postSigned(account.authToken, `${api.url}/webhooks/twilio/${tenant.id}/inbound`, reply), 200);
+    assert.equal(await postSigned(account.authToken, `${stack.url}/webhooks/twilio/${tenant.id}/inbound`, reply), 200);
     const confirmed = await until(workflowId, (s) => s.status === 'confirmed' && s.messages.some((m) => m.kind === 'confirm_ack'), 'confirmed');
     assert.deepEqual(confirmed.messages.map((m) => [m.direction, m.kind ?? null]), [
       ['outbound', 'booking_confirmation'],
@@ -208,7 +184,7 @@ describe('end to end through Twilio: send, delivery receipts, replies, and no au
     }
     assert.ok(histories.length >= 3, `expected the run's workflows, found ${histories.length}`);
 
-    const pg = new PgClient({ connectionString: database.databaseUrl });
+    const pg = new PgClient({ connectionString: stack.databaseUrl });
     await pg.connect();
     const rows: string[] = [];
     try {

@@ -3,13 +3,15 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../../src/api/main';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type AroConfig } from '../../src/config';
 import { createPrisma, type Db } from '../../src/db/prisma';
 import { runWorkers, type RunningWorkers } from '../../worker';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
 
 export interface AroStack {
   url: string;
+  config: AroConfig;
+  databaseUrl: string;
   db: Db;
   temporal: Client;
   stop(): Promise<void>;
@@ -46,8 +48,9 @@ export async function startAroStack(settings: Record<string, string> = {}): Prom
     const temporal = new Client({ connection, namespace: temporalServer.namespace });
     nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
     workers = await runWorkers({ config, db, connection: nativeConnection });
-    api = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
-    return { url: api.url, db, temporal, stop };
+    // A free port unless the suite fixed one (e.g. to build ARO_PUBLIC_URL before starting).
+    api = await startApi({ config, db, temporal, port: settings.ARO_API_PORT ? config.ARO_API_PORT : 0, host: '127.0.0.1' });
+    return { url: api.url, config, databaseUrl: database.databaseUrl, db, temporal, stop };
   } catch (err) {
     await stop();
     throw err;
