@@ -31,13 +31,24 @@ export class ApiMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  countWebhookDelivery(source: WebhookSource, outcome: WebhookOutcome): void {
-    this.webhookDeliveries.inc({ source, outcome });
+  /**
+   * Handles one webhook delivery and counts its outcome: `accepted` (or `duplicate` when
+   * `isDuplicate` says so) on success, the refusal's kind when `handle` throws.
+   */
+  async countDelivery<T>(source: WebhookSource, handle: () => Promise<T>, isDuplicate: (answer: T) => boolean = () => false): Promise<T> {
+    try {
+      const answer = await handle();
+      this.webhookDeliveries.inc({ source, outcome: isDuplicate(answer) ? 'duplicate' : 'accepted' });
+      return answer;
+    } catch (err) {
+      this.webhookDeliveries.inc({ source, outcome: refusalOutcome(err) });
+      throw err;
+    }
   }
 }
 
 /** What a refused delivery counts as, from the error that refused it. */
-export function refusalOutcome(err: unknown): WebhookOutcome {
+function refusalOutcome(err: unknown): WebhookOutcome {
   if (err instanceof TemporalUnavailableError) return 'temporal_unavailable';
   if (!(err instanceof HttpException)) return 'error';
   switch (err.getStatus()) {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/prisma';
 import { replyConsentKey } from '../../workflows/contracts';
 import { parsePayload } from '../http/invalid-payload';
 import { requiredObject, text } from '../http/payload-fields';
-import { ApiMetrics, refusalOutcome } from '../metrics/api-metrics';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { InboundReplies, type ReplyRouting } from '../replies/inbound-replies.service';
 import { requireTenant } from '../tenants/require-tenant';
 import { DB } from '../tokens';
@@ -38,15 +38,8 @@ export class TwilioInbound {
     private readonly metrics: ApiMetrics,
   ) {}
 
-  async receive(request: TwilioRequest): Promise<ReplyRouting> {
-    try {
-      const routing = await this.process(request);
-      this.metrics.countWebhookDelivery('twilio_inbound', 'accepted');
-      return routing;
-    } catch (err) {
-      this.metrics.countWebhookDelivery('twilio_inbound', refusalOutcome(err));
-      throw err;
-    }
+  receive(request: TwilioRequest): Promise<ReplyRouting> {
+    return this.metrics.countDelivery('twilio_inbound', () => this.process(request));
   }
 
   private async process(request: TwilioRequest): Promise<ReplyRouting> {

@@ -9,7 +9,7 @@ import type { DeliveryStatusSignal } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { parsePayload } from '../http/invalid-payload';
 import { requiredObject, text } from '../http/payload-fields';
-import { ApiMetrics, refusalOutcome } from '../metrics/api-metrics';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { requireTenant } from '../tenants/require-tenant';
 import { DB } from '../tokens';
 import type { TwilioRequest } from './twilio-request';
@@ -38,15 +38,8 @@ export class TwilioStatuses {
     private readonly metrics: ApiMetrics,
   ) {}
 
-  async receive(request: TwilioRequest): Promise<StatusAnswer> {
-    try {
-      const answer = await this.process(request);
-      this.metrics.countWebhookDelivery('twilio_status', answer === 'duplicate' ? 'duplicate' : 'accepted');
-      return answer;
-    } catch (err) {
-      this.metrics.countWebhookDelivery('twilio_status', refusalOutcome(err));
-      throw err;
-    }
+  receive(request: TwilioRequest): Promise<StatusAnswer> {
+    return this.metrics.countDelivery('twilio_status', () => this.process(request), (answer) => answer === 'duplicate');
   }
 
   private async process(request: TwilioRequest): Promise<StatusAnswer> {

@@ -7,7 +7,7 @@ import type { Prisma, Tenant } from '../../generated/prisma/client';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from '../appointments/lifecycle-input';
 import { invalidPayload, parsePayload } from '../http/invalid-payload';
-import { ApiMetrics, refusalOutcome } from '../metrics/api-metrics';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { requireTenant } from '../tenants/require-tenant';
 import { ARO_CONFIG, DB } from '../tokens';
 import { bookingEventSchema, type BookingEvent } from './booking-event.schema';
@@ -36,15 +36,8 @@ export class BookingWebhooks {
     private readonly metrics: ApiMetrics,
   ) {}
 
-  async receive(delivery: BookingDelivery): Promise<BookingDeliveryAnswer> {
-    try {
-      const answer = await this.process(delivery);
-      this.metrics.countWebhookDelivery('booking', answer.status === 'duplicate' ? 'duplicate' : 'accepted');
-      return answer;
-    } catch (err) {
-      this.metrics.countWebhookDelivery('booking', refusalOutcome(err));
-      throw err;
-    }
+  receive(delivery: BookingDelivery): Promise<BookingDeliveryAnswer> {
+    return this.metrics.countDelivery('booking', () => this.process(delivery), (answer) => answer.status === 'duplicate');
   }
 
   private async process({ tenantId, signature, rawBody }: BookingDelivery): Promise<BookingDeliveryAnswer> {
