@@ -111,6 +111,8 @@ export interface LifecycleInput {
   policy: Policy;
   /** Booking event that created the workflow. */
   bookingEventId?: string;
+  /** When that booking event happened, by the booking system's clock (UTC ISO). */
+  bookingOccurredAt?: string;
   /** Carried over by continue-as-new; absent on a fresh start. */
   carried?: CarriedState;
   /** History length at which the workflow continues as new even if the server does not suggest it. */
@@ -208,10 +210,13 @@ export interface AppointmentSnapshot {
 export interface BookingUpdatedSignal {
   eventId: string;
   appointment: AppointmentDetails;
+  /** When the booking system says the change happened (UTC ISO); an update older than the last one applied is ignored. */
+  occurredAt?: string;
 }
 export interface BookingCancelledSignal {
   eventId: string;
   reason?: string;
+  occurredAt?: string;
 }
 export interface InboundMessageSignal {
   /** Provider message id (or a dev id): dedupes redelivery. */
@@ -229,6 +234,7 @@ export interface DeliveryStatusSignal {
 export interface AttendanceSignal {
   eventId: string;
   outcome: 'completed' | 'no_show';
+  occurredAt?: string;
 }
 
 export const bookingUpdatedSignal = defineSignal<[BookingUpdatedSignal]>('bookingUpdated');
