@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { SignalDefinition } from '@temporalio/common';
+import type { SearchAttributePair, SignalDefinition } from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
   WORKFLOW_TYPE,
@@ -57,6 +57,16 @@ export class StaffActionRefusedError extends Error {
   }
 }
 
+/** The search attributes a lifecycle starts with; the workflow upserts them only when they change. */
+export function initialSearchAttributes(input: LifecycleInput): SearchAttributePair[] {
+  return [
+    { key: searchAttributes.tenantId, value: input.tenantId },
+    { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
+    { key: searchAttributes.startsAt, value: new Date(input.appointment.startsAt) },
+    { key: searchAttributes.needsAttention, value: false },
+  ];
+}
+
 const staffUpdates = { confirm: confirmUpdate, cancel: cancelUpdate, resendReminder: resendReminderUpdate } as const;
 export type StaffActionName = keyof typeof staffUpdates;
 
@@ -94,12 +104,7 @@ export class AppointmentWorkflows {
         // across clinics, so one clinic's burst does not queue everyone else's appointments behind it
         // (needs matching.enableFairness on the Temporal server; ignored without it).
         priority: { fairnessKey: tenantId },
-        typedSearchAttributes: [
-          { key: searchAttributes.tenantId, value: tenantId },
-          { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
-          { key: searchAttributes.startsAt, value: new Date(appointment.startsAt) },
-          { key: searchAttributes.needsAttention, value: false },
-        ],
+        typedSearchAttributes: initialSearchAttributes(input),
       }),
     );
     return workflowId;

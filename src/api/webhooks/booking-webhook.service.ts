@@ -89,7 +89,7 @@ export class BookingWebhooks {
       case 'appointment.created':
       case 'appointment.updated': {
         const appointment = appointmentDetails(tenant, event.appointment);
-        return this.workflows.book(lifecycleInput(tenant, appointment, event.id), event.id);
+        return this.workflows.book(lifecycleInput(tenant, appointment, { id: event.id, occurredAt: new Date(event.occurredAt).toISOString() }), event.id);
       }
       case 'appointment.cancelled':
         return this.workflows.cancelBooking(tenant.id, externalId, event.id);
