@@ -33,7 +33,9 @@ import {
   type LifecycleInput,
   type StaffAction,
 } from '../../workflows/contracts';
-import { ARO_CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
+import { writeProjection } from '../../db/appointment-projection';
+import type { Db } from '../../db/prisma';
 
 /**
  * A caller holding a database transaction open must not wait on Temporal for long; past this the
@@ -78,6 +80,7 @@ export class AppointmentWorkflows {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
+    @Inject(DB) private readonly db: Db,
   ) {
     this.openWorkflows = new WorkflowClient({
       connection: temporal.connection,
@@ -107,6 +110,9 @@ export class AppointmentWorkflows {
         typedSearchAttributes: initialSearchAttributes(input),
       }),
     );
+    // The row the workflow counts on (input.projected); a revision-0 write never overwrites the
+    // workflow's own. Should it fail, the caller answers "try again" and the retry writes it.
+    if (input.projected) await writeProjection(this.db, { tenantId, workflowId, revision: 0, projection: input.projected });
     return workflowId;
   }
 
