@@ -1,0 +1,215 @@
+// A clinic's executor worker that stops is brought back by its supervisor, and the operator sees it
+// happen: the worker process's /readyz and /metrics, and the API's under `npm run dev`, on the real
+// Temporal dev server and a real PostgreSQL.
+import assert from 'node:assert/strict';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { DateTime } from 'luxon';
+import { startApi, type RunningApi } from '../src/api/main';
+import { loadConfig } from '../src/config';
+import { createPrisma, type Db } from '../src/db/prisma';
+import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
+import { createTenant } from '../src/tenants/create-tenant';
+import { restartDelayMs } from '../src/worker/restart-backoff';
+import type { WorkerFactory } from '../src/worker/worker-factory';
+import { startWorkerHttp, type RunningWorkerHttp } from '../src/worker/worker-http';
+import { appointmentWorkflowId } from '../src/workflows/contracts';
+import { runWorkers, type RunningWorkers } from '../worker';
+import { eventually, uniquePhone } from './support/lifecycle-harness';
+import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
+import { bookingSignature } from './support/signing';
+
+const ZONE = 'Europe/Madrid';
+/** Generous: each step waits for a state, never for a time. */
+const WAIT_MS = 60_000;
+
+// The probes answer JSON whose shape the assertions check.
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function get(url: string): Promise<{ status: number; body: Json; text: string }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  let body: Json = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // /metrics answers text
+  }
+  return { status: res.status, body, text };
+}
+
+/** The value of one Prometheus sample, e.g. `aro_worker_state{task_queue="q",state="running"}`. */
+function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.indexOf('}'));
+    const have = labelText.split(',');
+    if (wanted.every((w) => have.includes(w))) return Number(line.slice(line.indexOf('}') + 1).trim());
+  }
+  return undefined;
+}
+
+describe("supervised workers: a clinic's executor that stops comes back, and the probes say so meanwhile", function () {
+  this.timeout(5 * 60_000);
+  let database: TestDatabase | undefined;
+  let temporalServer: TestTemporal | undefined;
+  let db: Db | undefined;
+  let connection: Connection | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  let workers: RunningWorkers | undefined;
+  let workerHttp: RunningWorkerHttp | undefined;
+  let api: RunningApi | undefined;
+  let stricken: { id: string; webhookSecret: string };
+  let other: { id: string };
+
+  /** Every Worker built for each task queue, in order: the real ones, from Temporal's Worker.create. */
+  const built = new Map<string, Worker[]>();
+  /**
+   * While true, the stricken clinic's Worker is built for a namespace the Temporal server does not
+   * have, so each restart fails as a real one does when the server refuses the worker.
+   */
+  let refuseRestarts = false;
+  const createWorker: WorkerFactory = async (options) => {
+    const refused = refuseRestarts && options.taskQueue === tenantTaskQueue(stricken.id);
+    const worker = await Worker.create(refused ? { ...options, namespace: 'aro-no-such-namespace' } : options);
+    built.set(options.taskQueue, [...(built.get(options.taskQueue) ?? []), worker]);
+    return worker;
+  };
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
+    db = createPrisma(database.databaseUrl);
+    const created = await createTenant(db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
+    stricken = { id: created.tenant.id, webhookSecret: created.webhookSecret };
+    other = (await createTenant(db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
+    const config = loadConfig({
+      DATABASE_URL: database.databaseUrl,
+      TEMPORAL_ADDRESS: temporalServer.address,
+      ARO_TENANT_REFRESH_MS: '200',
+      ARO_LOG_LEVEL: 'error',
+    });
+    connection = await Connection.connect({ address: temporalServer.address });
+    nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
+    workers = await runWorkers({ config, db, connection: nativeConnection, createWorker });
+    // Both shapes at once: the worker process's own port, and the API sharing the workers' process.
+    workerHttp = await startWorkerHttp({ workers, port: 0, host: '127.0.0.1' });
+    const temporal = new Client({ connection, namespace: temporalServer.namespace });
+    api = await startApi({ config, db, temporal, workers, port: 0, host: '127.0.0.1' });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await api?.close();
+    await workerHttp?.close();
+    await workers?.shutdown();
+    await nativeConnection?.close();
+    await connection?.close();
+    await db?.$disconnect();
+    await temporalServer?.stop();
+    await database?.stop();
+  });
+
+  it('restarting then running, readiness failing then recovering, and the clinic messaged after', async () => {
+    const queue = tenantTaskQueue(stricken.id);
+    const otherQueue = tenantTaskQueue(other.id);
+    const workerProbe = () => get(`${workerHttp!.url}/readyz`);
+    const apiProbe = () => get(`${api!.url}/readyz`);
+
+    const ready = await eventually(workerProbe, (r) => r.status === 200, 'the worker process ready', WAIT_MS);
+    assert.deepEqual(Object.keys(ready.body.queues).sort(), ['aro-core', queue, otherQueue].sort());
+    assert.equal((await apiProbe()).status, 200);
+
+    // The stricken clinic's Worker stops without its supervisor asking, and its restarts fail until
+    // the server takes them again; the test reads the probes in between, whatever the machine's speed.
+    refuseRestarts = true;
+    const [first] = built.get(queue)!;
+    first.shutdown();
+
+    const stopped = await eventually(workerProbe, (r) => r.body?.queues?.[queue]?.state === 'restarting', 'the clinic restarting', WAIT_MS);
+    assert.equal(stopped.status, 503);
+    assert.equal(stopped.body.status, 'unavailable');
+    assert.equal(stopped.body.queues[queue].lastError, 'stopped without being asked');
+    const down = await eventually(workerProbe, (r) => r.body?.queues?.[queue]?.attempt === 2, 'the first restart failing', WAIT_MS);
+    assert.equal(down.status, 503);
+    assert.equal(down.body.queues[queue].state, 'restarting');
+    assert.match(down.body.queues[queue].lastError, /aro-no-such-namespace/);
+    assert.ok(!Number.isNaN(Date.parse(down.body.queues[queue].nextTryAt)), 'restarting says when it tries next');
+    // One clinic's trouble is its own: the core and the other clinic go on.
+    assert.equal(down.body.queues['aro-core'].state, 'running');
+    assert.equal(down.body.queues[otherQueue].state, 'running');
+
+    const apiDown = await apiProbe();
+    assert.equal(apiDown.status, 503);
+    assert.equal(apiDown.body.checks.workers, 'failed');
+    assert.equal(apiDown.body.queues[queue].state, 'restarting');
+    assert.equal(apiDown.body.queues[queue].lastError, undefined, "the API's public probe keeps errors to the log");
+
+    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${api!.url}/metrics`]) {
+      const metrics = (await get(metricsUrl)).text;
+      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'restarting' }), 1, metricsUrl);
+      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 0, metricsUrl);
+      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: otherQueue, state: 'running' }), 1, metricsUrl);
+    }
+
+    refuseRestarts = false;
+    const back = await eventually(workerProbe, (r) => r.status === 200, 'the worker process ready again', WAIT_MS);
+    assert.equal(back.body.queues[queue].state, 'running');
+    const { restarts } = back.body.queues[queue];
+    assert.ok(restarts >= 2, `restarted ${restarts} times: once refused, then taken`);
+    assert.equal(built.get(queue)!.length, 2, 'a fresh Worker replaced the stopped one');
+    assert.equal(built.get(otherQueue)!.length, 1, "the other clinic's Worker was never touched");
+    assert.equal((await apiProbe()).status, 200);
+    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${api!.url}/metrics`]) {
+      const metrics = (await get(metricsUrl)).text;
+      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 1, metricsUrl);
+      assert.equal(sample(metrics, 'aro_worker_restarts_total', { task_queue: queue }), restarts, metricsUrl);
+      assert.equal(sample(metrics, 'aro_worker_restarts_total', { task_queue: otherQueue }), 0, metricsUrl);
+    }
+
+    // The clinic's skills run again: a booking gets its confirmation, sent by an activity on its queue.
+    const startsAt = DateTime.now().setZone(ZONE).plus({ days: 3 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    const raw = JSON.stringify({
+      id: `evt-${Date.now()}`,
+      type: 'appointment.created',
+      occurredAt: DateTime.now().setZone(ZONE).toISO(),
+      appointment: {
+        externalId: 'after-restart',
+        startsAt: startsAt.toISO(),
+        durationMinutes: 30,
+        patient: { name: 'Marta Ruiz', phone: uniquePhone(), locale: 'es' },
+      },
+    });
+    const booked = await fetch(`${api!.url}/webhooks/booking/${stricken.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(stricken.webhookSecret, raw) },
+      body: raw,
+    });
+    assert.equal(booked.status, 202);
+    const workflowId = appointmentWorkflowId(stricken.id, 'after-restart');
+    const sent = await eventually(
+      () => db!.message.findMany({ where: { appointmentId: workflowId, direction: 'outbound' } }),
+      (rows) => rows.length === 1,
+      'the booking confirmation sent after the restart',
+      WAIT_MS,
+    );
+    assert.equal(sent[0].kind, 'booking_confirmation');
+  });
+});
+
+describe('restart back-off', () => {
+  const backoff = { initialMs: 1_000, maxMs: 60_000, healthyAfterMs: 60_000 };
+
+  it('doubles from the first wait, drawn from the upper half of each step', () => {
+    assert.deepEqual([1, 2, 3, 4].map((n) => restartDelayMs(n, backoff, () => 1)), [1_000, 2_000, 4_000, 8_000]);
+    assert.deepEqual([1, 2, 3, 4].map((n) => restartDelayMs(n, backoff, () => 0)), [500, 1_000, 2_000, 4_000]);
+  });
+
+  it('never waits longer than the cap, however many failures in a row', () => {
+    for (const attempt of [7, 8, 50, 5_000]) {
+      assert.equal(restartDelayMs(attempt, backoff, () => 1), 60_000);
+      assert.equal(restartDelayMs(attempt, backoff, () => 0), 30_000);
+    }
+  });
+});
