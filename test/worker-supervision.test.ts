@@ -2,21 +2,16 @@
 // happen: the worker process's /readyz and /metrics, and the API's under `npm run dev`, on the real
 // Temporal dev server and a real PostgreSQL.
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { startApi, type RunningApi } from '../src/api/main';
-import { loadConfig } from '../src/config';
-import { createPrisma, type Db } from '../src/db/prisma';
 import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
 import { createTenant } from '../src/tenants/create-tenant';
 import { restartDelayMs } from '../src/worker/restart-backoff';
 import type { WorkerFactory } from '../src/worker/worker-factory';
 import { startWorkerHttp, type RunningWorkerHttp } from '../src/worker/worker-http';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
-import { runWorkers, type RunningWorkers } from '../worker';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
-import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
+import { startAroStack, type AroStack } from './support/aro-stack';
 import { bookingSignature } from './support/signing';
 
 const ZONE = 'Europe/Madrid';
@@ -52,16 +47,9 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
 
 describe("supervised workers: a clinic's executor that stops comes back, and the probes say so meanwhile", function () {
   this.timeout(5 * 60_000);
-  let database: TestDatabase | undefined;
-  let temporalServer: TestTemporal | undefined;
-  let db: Db | undefined;
-  let connection: Connection | undefined;
-  let nativeConnection: NativeConnection | undefined;
-  let workers: RunningWorkers | undefined;
+  let stack: AroStack | undefined;
   let workerHttp: RunningWorkerHttp | undefined;
-  let api: RunningApi | undefined;
-  let stricken: { id: string; webhookSecret: string };
-  let other: { id: string };
+  let strickenId: string | undefined;
 
   /** Every Worker built for each task queue, in order: the real ones, from Temporal's Worker.create. */
   const built = new Map<string, Worker[]>();
@@ -71,7 +59,7 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
    */
   let refuseRestarts = false;
   const createWorker: WorkerFactory = async (options) => {
-    const refused = refuseRestarts && options.taskQueue === tenantTaskQueue(stricken.id);
+    const refused = refuseRestarts && strickenId !== undefined && options.taskQueue === tenantTaskQueue(strickenId);
     const worker = await Worker.create(refused ? { ...options, namespace: 'aro-no-such-namespace' } : options);
     built.set(options.taskQueue, [...(built.get(options.taskQueue) ?? []), worker]);
     return worker;
@@ -79,45 +67,31 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
 
   before(async function () {
     this.timeout(15 * 60_000);
-    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
-    db = createPrisma(database.databaseUrl);
-    const created = await createTenant(db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
-    stricken = { id: created.tenant.id, webhookSecret: created.webhookSecret };
-    other = (await createTenant(db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
-    const config = loadConfig({
-      DATABASE_URL: database.databaseUrl,
-      TEMPORAL_ADDRESS: temporalServer.address,
-      ARO_TENANT_REFRESH_MS: '200',
-      ARO_LOG_LEVEL: 'error',
-    });
-    connection = await Connection.connect({ address: temporalServer.address });
-    nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
-    workers = await runWorkers({ config, db, connection: nativeConnection, createWorker });
-    // Both shapes at once: the worker process's own port, and the API sharing the workers' process.
-    workerHttp = await startWorkerHttp({ workers, port: 0, host: '127.0.0.1' });
-    const temporal = new Client({ connection, namespace: temporalServer.namespace });
-    api = await startApi({ config, db, temporal, workers, port: 0, host: '127.0.0.1' });
+    // Both shapes at once: the API sharing the workers' process (`npm run dev`), and the worker
+    // process's own port (`npm run worker`).
+    stack = await startAroStack({}, { createWorker, apiCoversWorkers: true });
+    workerHttp = await startWorkerHttp({ workers: stack.workers, port: 0, host: '127.0.0.1' });
   });
 
   after(async function () {
     this.timeout(60_000);
-    await api?.close();
     await workerHttp?.close();
-    await workers?.shutdown();
-    await nativeConnection?.close();
-    await connection?.close();
-    await db?.$disconnect();
-    await temporalServer?.stop();
-    await database?.stop();
+    await stack?.stop();
   });
 
   it('restarting then running, readiness failing then recovering, and the clinic messaged after', async () => {
-    const queue = tenantTaskQueue(stricken.id);
+    const { db, url: apiUrl } = stack!;
+    const created = await createTenant(db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
+    const clinic = { id: created.tenant.id, webhookSecret: created.webhookSecret };
+    const other = (await createTenant(db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
+    strickenId = clinic.id;
+    const queue = tenantTaskQueue(clinic.id);
     const otherQueue = tenantTaskQueue(other.id);
     const workerProbe = () => get(`${workerHttp!.url}/readyz`);
-    const apiProbe = () => get(`${api!.url}/readyz`);
+    const apiProbe = () => get(`${apiUrl}/readyz`);
 
-    const ready = await eventually(workerProbe, (r) => r.status === 200, 'the worker process ready', WAIT_MS);
+    // The worker picks new clinics up on its own.
+    const ready = await eventually(workerProbe, (r) => r.status === 200 && Object.keys(r.body.queues).length === 3, 'both clinics served', WAIT_MS);
     assert.deepEqual(Object.keys(ready.body.queues).sort(), ['aro-core', queue, otherQueue].sort());
     assert.equal((await apiProbe()).status, 200);
 
@@ -146,7 +120,7 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     assert.equal(apiDown.body.queues[queue].state, 'restarting');
     assert.equal(apiDown.body.queues[queue].lastError, undefined, "the API's public probe keeps errors to the log");
 
-    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${api!.url}/metrics`]) {
+    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${apiUrl}/metrics`]) {
       const metrics = (await get(metricsUrl)).text;
       assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'restarting' }), 1, metricsUrl);
       assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 0, metricsUrl);
@@ -161,7 +135,7 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     assert.equal(built.get(queue)!.length, 2, 'a fresh Worker replaced the stopped one');
     assert.equal(built.get(otherQueue)!.length, 1, "the other clinic's Worker was never touched");
     assert.equal((await apiProbe()).status, 200);
-    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${api!.url}/metrics`]) {
+    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${apiUrl}/metrics`]) {
       const metrics = (await get(metricsUrl)).text;
       assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 1, metricsUrl);
       assert.equal(sample(metrics, 'aro_worker_restarts_total', { task_queue: queue }), restarts, metricsUrl);
@@ -181,15 +155,15 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
         patient: { name: 'Marta Ruiz', phone: uniquePhone(), locale: 'es' },
       },
     });
-    const booked = await fetch(`${api!.url}/webhooks/booking/${stricken.id}`, {
+    const booked = await fetch(`${apiUrl}/webhooks/booking/${clinic.id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(stricken.webhookSecret, raw) },
+      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(clinic.webhookSecret, raw) },
       body: raw,
     });
     assert.equal(booked.status, 202);
-    const workflowId = appointmentWorkflowId(stricken.id, 'after-restart');
+    const workflowId = appointmentWorkflowId(clinic.id, 'after-restart');
     const sent = await eventually(
-      () => db!.message.findMany({ where: { appointmentId: workflowId, direction: 'outbound' } }),
+      () => db.message.findMany({ where: { appointmentId: workflowId, direction: 'outbound' } }),
       (rows) => rows.length === 1,
       'the booking confirmation sent after the restart',
       WAIT_MS,
