@@ -2,7 +2,7 @@
 // happen: the worker process's /readyz and /metrics, and the API's under `npm run dev`, on the real
 // Temporal dev server and a real PostgreSQL.
 import assert from 'node:assert/strict';
-import { Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
 import { createTenant } from '../src/tenants/create-tenant';
@@ -11,6 +11,7 @@ import type { WorkerFactory } from '../src/worker/worker-factory';
 import { startWorkerHttp, type RunningWorkerHttp } from '../src/worker/worker-http';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
+import { runWorkers } from '../worker';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { bookingSignature } from './support/signing';
 
@@ -49,18 +50,18 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
   this.timeout(5 * 60_000);
   let stack: AroStack | undefined;
   let workerHttp: RunningWorkerHttp | undefined;
-  let strickenId: string | undefined;
+  let clinic: { id: string; webhookSecret: string };
+  let other: { id: string };
 
   /** Every Worker built for each task queue, in order: the real ones, from Temporal's Worker.create. */
   const built = new Map<string, Worker[]>();
   /**
-   * While true, the stricken clinic's Worker is built for a namespace the Temporal server does not
-   * have, so each restart fails as a real one does when the server refuses the worker.
+   * The task queues whose Workers are built for a namespace the Temporal server does not have, so each
+   * of their restarts fails as a real one does when the server refuses the worker.
    */
-  let refuseRestarts = false;
+  const refused = new Set<string>();
   const createWorker: WorkerFactory = async (options) => {
-    const refused = refuseRestarts && strickenId !== undefined && options.taskQueue === tenantTaskQueue(strickenId);
-    const worker = await Worker.create(refused ? { ...options, namespace: 'aro-no-such-namespace' } : options);
+    const worker = await Worker.create(refused.has(options.taskQueue) ? { ...options, namespace: 'aro-no-such-namespace' } : options);
     built.set(options.taskQueue, [...(built.get(options.taskQueue) ?? []), worker]);
     return worker;
   };
@@ -71,7 +72,44 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     // process's own port (`npm run worker`).
     stack = await startAroStack({}, { createWorker, apiCoversWorkers: true });
     workerHttp = await startWorkerHttp({ workers: stack.workers, port: 0, host: '127.0.0.1' });
+    const created = await createTenant(stack.db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
+    clinic = { id: created.tenant.id, webhookSecret: created.webhookSecret };
+    other = (await createTenant(stack.db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
   });
+
+  const workerProbe = () => get(`${workerHttp!.url}/readyz`);
+  const apiProbe = () => get(`${stack!.url}/readyz`);
+  const metricsOfBothShapes = async () => Promise.all([`${workerHttp!.url}/metrics`, `${stack!.url}/metrics`].map(async (url) => ({ url, text: (await get(url)).text })));
+
+  /** Books an appointment at the clinic and waits for its confirmation: a skill run on the clinic's queue. */
+  async function bookAndConfirm(externalId: string): Promise<void> {
+    const startsAt = DateTime.now().setZone(ZONE).plus({ days: 3 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    const raw = JSON.stringify({
+      id: `evt-${externalId}`,
+      type: 'appointment.created',
+      occurredAt: DateTime.now().setZone(ZONE).toISO(),
+      appointment: {
+        externalId,
+        startsAt: startsAt.toISO(),
+        durationMinutes: 30,
+        patient: { name: 'Marta Ruiz', phone: uniquePhone(), locale: 'es' },
+      },
+    });
+    const booked = await fetch(`${stack!.url}/webhooks/booking/${clinic.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(clinic.webhookSecret, raw) },
+      body: raw,
+    });
+    assert.equal(booked.status, 202);
+    const workflowId = appointmentWorkflowId(clinic.id, externalId);
+    const sent = await eventually(
+      () => stack!.db.message.findMany({ where: { appointmentId: workflowId, direction: 'outbound' } }),
+      (rows) => rows.length === 1,
+      `the confirmation of ${externalId}`,
+      WAIT_MS,
+    );
+    assert.equal(sent[0].kind, 'booking_confirmation');
+  }
 
   after(async function () {
     this.timeout(60_000);
@@ -80,15 +118,8 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
   });
 
   it('restarting then running, readiness failing then recovering, and the clinic messaged after', async () => {
-    const { db, url: apiUrl } = stack!;
-    const created = await createTenant(db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
-    const clinic = { id: created.tenant.id, webhookSecret: created.webhookSecret };
-    const other = (await createTenant(db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
-    strickenId = clinic.id;
     const queue = tenantTaskQueue(clinic.id);
     const otherQueue = tenantTaskQueue(other.id);
-    const workerProbe = () => get(`${workerHttp!.url}/readyz`);
-    const apiProbe = () => get(`${apiUrl}/readyz`);
 
     // The worker picks new clinics up on its own.
     const ready = await eventually(workerProbe, (r) => r.status === 200 && Object.keys(r.body.queues).length === 3, 'both clinics served', WAIT_MS);
@@ -97,7 +128,7 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
 
     // The stricken clinic's Worker stops without its supervisor asking, and its restarts fail until
     // the server takes them again; the test reads the probes in between, whatever the machine's speed.
-    refuseRestarts = true;
+    refused.add(queue);
     const [first] = built.get(queue)!;
     first.shutdown();
 
@@ -120,14 +151,13 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     assert.equal(apiDown.body.queues[queue].state, 'restarting');
     assert.equal(apiDown.body.queues[queue].lastError, undefined, "the API's public probe keeps errors to the log");
 
-    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${apiUrl}/metrics`]) {
-      const metrics = (await get(metricsUrl)).text;
-      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'restarting' }), 1, metricsUrl);
-      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 0, metricsUrl);
-      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: otherQueue, state: 'running' }), 1, metricsUrl);
+    for (const { url, text } of await metricsOfBothShapes()) {
+      assert.equal(sample(text, 'aro_worker_state', { task_queue: queue, state: 'restarting' }), 1, url);
+      assert.equal(sample(text, 'aro_worker_state', { task_queue: queue, state: 'running' }), 0, url);
+      assert.equal(sample(text, 'aro_worker_state', { task_queue: otherQueue, state: 'running' }), 1, url);
     }
 
-    refuseRestarts = false;
+    refused.delete(queue);
     const back = await eventually(workerProbe, (r) => r.status === 200, 'the worker process ready again', WAIT_MS);
     assert.equal(back.body.queues[queue].state, 'running');
     const { restarts } = back.body.queues[queue];
@@ -135,40 +165,51 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     assert.equal(built.get(queue)!.length, 2, 'a fresh Worker replaced the stopped one');
     assert.equal(built.get(otherQueue)!.length, 1, "the other clinic's Worker was never touched");
     assert.equal((await apiProbe()).status, 200);
-    for (const metricsUrl of [`${workerHttp!.url}/metrics`, `${apiUrl}/metrics`]) {
-      const metrics = (await get(metricsUrl)).text;
-      assert.equal(sample(metrics, 'aro_worker_state', { task_queue: queue, state: 'running' }), 1, metricsUrl);
-      assert.equal(sample(metrics, 'aro_worker_restarts_total', { task_queue: queue }), restarts, metricsUrl);
-      assert.equal(sample(metrics, 'aro_worker_restarts_total', { task_queue: otherQueue }), 0, metricsUrl);
+    for (const { url, text } of await metricsOfBothShapes()) {
+      assert.equal(sample(text, 'aro_worker_state', { task_queue: queue, state: 'running' }), 1, url);
+      assert.equal(sample(text, 'aro_worker_restarts_total', { task_queue: queue }), restarts, url);
+      assert.equal(sample(text, 'aro_worker_restarts_total', { task_queue: otherQueue }), 0, url);
     }
 
     // The clinic's skills run again: a booking gets its confirmation, sent by an activity on its queue.
-    const startsAt = DateTime.now().setZone(ZONE).plus({ days: 3 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-    const raw = JSON.stringify({
-      id: `evt-${Date.now()}`,
-      type: 'appointment.created',
-      occurredAt: DateTime.now().setZone(ZONE).toISO(),
-      appointment: {
-        externalId: 'after-restart',
-        startsAt: startsAt.toISO(),
-        durationMinutes: 30,
-        patient: { name: 'Marta Ruiz', phone: uniquePhone(), locale: 'es' },
-      },
-    });
-    const booked = await fetch(`${apiUrl}/webhooks/booking/${clinic.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(clinic.webhookSecret, raw) },
-      body: raw,
-    });
-    assert.equal(booked.status, 202);
-    const workflowId = appointmentWorkflowId(clinic.id, 'after-restart');
-    const sent = await eventually(
-      () => db.message.findMany({ where: { appointmentId: workflowId, direction: 'outbound' } }),
-      (rows) => rows.length === 1,
-      'the booking confirmation sent after the restart',
-      WAIT_MS,
-    );
-    assert.equal(sent[0].kind, 'booking_confirmation');
+    await bookAndConfirm('after-clinic-restart');
+  });
+
+  it('the core worker too: restarting then running, and appointments go on after', async () => {
+    refused.add('aro-core');
+    const [first] = built.get('aro-core')!;
+    first.shutdown();
+
+    const down = await eventually(workerProbe, (r) => r.body?.queues?.['aro-core']?.attempt === 2, 'the core worker refused a restart', WAIT_MS);
+    assert.equal(down.status, 503);
+    assert.equal(down.body.queues['aro-core'].state, 'restarting');
+    assert.match(down.body.queues['aro-core'].lastError, /aro-no-such-namespace/);
+    assert.equal(down.body.queues[tenantTaskQueue(clinic.id)].state, 'running');
+    const apiDown = await apiProbe();
+    assert.equal(apiDown.status, 503);
+    assert.equal(apiDown.body.queues['aro-core'].state, 'restarting');
+
+    refused.delete('aro-core');
+    await eventually(workerProbe, (r) => r.status === 200, 'the worker process ready again', WAIT_MS);
+    assert.equal((await apiProbe()).status, 200);
+    for (const { url, text } of await metricsOfBothShapes()) {
+      assert.equal(sample(text, 'aro_worker_state', { task_queue: 'aro-core', state: 'running' }), 1, url);
+    }
+    // Workflows run on the core queue: a new booking is handled end to end again.
+    await bookAndConfirm('after-core-restart');
+  });
+
+  it('at start-up, a core worker that cannot start stops runWorkers with the reason', async () => {
+    const connection = await NativeConnection.connect({ address: stack!.config.TEMPORAL_ADDRESS });
+    try {
+      await assert.rejects(
+        runWorkers({ config: { ...stack!.config, TEMPORAL_NAMESPACE: 'aro-no-such-namespace' }, db: stack!.db, connection }),
+        /the core worker on aro-core did not start: .*aro-no-such-namespace/,
+      );
+    } finally {
+      // Throws if a Worker built for the failed start still held the connection.
+      await connection.close();
+    }
   });
 });
 
