@@ -68,8 +68,6 @@ export class TenantWorkers {
       const settingsKey = JSON.stringify([maxActivitiesPerSecond, maxConcurrentActivities]);
       const current = this.running.get(tenant.id);
       if (current?.settingsKey === settingsKey) continue;
-      // The new worker polls beside the old one until the old one has finished what it holds.
-      if (current) this.retire(current);
       const taskQueue = tenantTaskQueue(tenant.id);
       const supervisor = new SupervisedWorker({
         taskQueue,
@@ -89,9 +87,13 @@ export class TenantWorkers {
             maxConcurrentActivityTaskExecutions: maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
           }),
       });
-      this.running.set(tenant.id, { supervisor, settingsKey });
       // A clinic whose worker cannot start is reported (restarting) and retried; the others go on.
+      // Listed once its first start is over, so that a clinic being picked up never reads as down,
+      // and a replaced worker stops only then: the new one polls beside it until it has finished
+      // what it holds.
       await supervisor.start();
+      if (current) this.retire(current);
+      this.running.set(tenant.id, { supervisor, settingsKey });
     }
   }
 
