@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
 import { createTenant } from '../src/tenants/create-tenant';
-import { restartDelayMs } from '../src/worker/restart-backoff';
+import { RESTART_BACKOFF, restartDelayMs } from '../src/worker/restart-backoff';
 import type { WorkerFactory } from '../src/worker/worker-factory';
 import { startWorkerHttp, type RunningWorkerHttp } from '../src/worker/worker-http';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
@@ -214,7 +214,7 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
 });
 
 describe('restart back-off', () => {
-  const backoff = { initialMs: 1_000, maxMs: 60_000, healthyAfterMs: 60_000 };
+  const backoff = RESTART_BACKOFF;
 
   it('doubles from the first wait, drawn from the upper half of each step', () => {
     assert.deepEqual([1, 2, 3, 4].map((n) => restartDelayMs(n, backoff, () => 1)), [1_000, 2_000, 4_000, 8_000]);

@@ -9,7 +9,7 @@ export interface RestartBackoff {
   healthyAfterMs: number;
 }
 
-export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 1_000, maxMs: 60_000, healthyAfterMs: 60_000 };
+export const RESTART_BACKOFF: RestartBackoff = { initialMs: 1_000, maxMs: 60_000, healthyAfterMs: 60_000 };
 
 /**
  * The wait before restart number `attempt` (1 for the first after a failure): doubling from

@@ -1,7 +1,7 @@
 // Keeps one task queue's Temporal Worker running: a Worker that fails, or stops without being asked,
 // is built again after an exponential back-off, and its state is always there to be read.
 import type { Worker } from '@temporalio/worker';
-import { DEFAULT_RESTART_BACKOFF, restartDelayMs, type RestartBackoff } from './restart-backoff';
+import { RESTART_BACKOFF, restartDelayMs } from './restart-backoff';
 
 export type WorkerState = 'running' | 'restarting' | 'stopped';
 
@@ -30,10 +30,8 @@ export interface SupervisedWorkerOptions {
   tenantId?: string;
   /** Builds a fresh Worker for each (re)start; a Worker that has stopped cannot run again. */
   create: () => Promise<Worker>;
-  backoff?: RestartBackoff;
   /** Restarts of the worker this one replaces, so the queue's count goes on rising. */
   restartsBefore?: number;
-  log?: (message: string) => void;
 }
 
 export class SupervisedWorker {
@@ -47,13 +45,9 @@ export class SupervisedWorker {
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private readonly backoff: RestartBackoff;
-  private readonly log: (message: string) => void;
 
   constructor(private readonly opts: SupervisedWorkerOptions) {
-    this.backoff = opts.backoff ?? DEFAULT_RESTART_BACKOFF;
     this.restarts = opts.restartsBefore ?? 0;
-    this.log = opts.log ?? ((message) => console.error(`[aro-worker] ${message}`));
   }
 
   get status(): WorkerStatus {
@@ -120,17 +114,17 @@ export class SupervisedWorker {
   }
 
   private ranHealthily(ranForMs: number): boolean {
-    return ranForMs >= this.backoff.healthyAfterMs;
+    return ranForMs >= RESTART_BACKOFF.healthyAfterMs;
   }
 
   /** Records a failure and returns the wait before the next try. */
   private failed(err: unknown, ranForMs: number): number {
     this.attempt = this.ranHealthily(ranForMs) ? 1 : this.attempt + 1;
     this.lastError = err instanceof Error ? err.message : String(err);
-    const delay = restartDelayMs(this.attempt, this.backoff);
+    const delay = restartDelayMs(this.attempt, RESTART_BACKOFF);
     this.nextTryAt = new Date(Date.now() + delay);
     this.state = 'restarting';
-    this.log(`${this.opts.taskQueue} worker failed (${this.lastError}); restart ${this.attempt} in ${delay} ms`);
+    console.error(`[aro-worker] ${this.opts.taskQueue} worker failed (${this.lastError}); restart ${this.attempt} in ${delay} ms`);
     return delay;
   }
 
