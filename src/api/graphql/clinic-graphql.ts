@@ -28,6 +28,9 @@ import { TenantResolver } from './resolvers/tenant.resolver';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** The clinic UI's largest query is a few hundred tokens; the introspection query about 300. */
+const MAX_QUERY_TOKENS = 5000;
+
 export const CLINIC_RESOLVERS = [
   TenantResolver,
   ApiKeyResolver,
@@ -62,6 +65,8 @@ export function clinicGraphqlOptions({ config, db }: { config: AroConfig; db: Db
     buildSchemaOptions: CLINIC_SCHEMA_OPTIONS,
     context: clinicContext(new ApiCallers(db, config.ARO_OPERATOR_KEY), new KeyRateLimiter(config.ARO_GRAPHQL_RATE_LIMIT)),
     plugins: [queryLimitsPlugin(CLINIC_QUERY_LIMITS)],
+    // The parser recurses per nesting level: a document of 10,000 braces is refused by its size first.
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     playground: false,
     // The schema is public (it is in the repository); introspection still needs a key, like every request.
     introspection: true,
