@@ -12,8 +12,10 @@ import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonBody } from '../src/api/http/
 import { BOOKING_PAST_TOLERANCE_MINUTES, bookingEventSchema, newAppointmentSchema } from '../src/api/webhooks/booking-event.schema';
 import { TEMPLATE_VARIABLES } from '../src/domain/default-templates';
 import { defaultPolicy, policySchema } from '../src/domain/policy';
-import { findUnstorableText } from '../src/domain/storable-text';
+import { createPrisma, type Db } from '../src/db/prisma';
+import { findUnstorableText, isStorableText } from '../src/domain/storable-text';
 import { renderTemplate, UnknownTemplateVariableError } from '../src/domain/template-render';
+import { startTestDatabase, type TestDatabase } from './support/servers';
 
 const RUNS = 2000;
 const NOW = new Date('2027-03-10T12:00:00Z');
@@ -205,5 +207,40 @@ describe('input fuzzing: the schemas refuse or accept only what keeps the rules'
       }),
       { numRuns: RUNS },
     );
+  });
+
+  describe('the storable-text rule is PostgreSQL\'s own', function () {
+    let database: TestDatabase;
+    let db: Db;
+
+    before(async function () {
+      this.timeout(5 * 60_000);
+      database = await startTestDatabase();
+      db = createPrisma(database.databaseUrl);
+    });
+
+    after(async () => {
+      await db?.$disconnect();
+      await database?.stop();
+    });
+
+    async function jsonbAccepts(text: string): Promise<boolean> {
+      try {
+        // As Prisma writes a JSON column (WebhookEvent.payload, Policy): the text JSON-encoded, cast to jsonb.
+        await db.$queryRawUnsafe('SELECT $1::jsonb AS v', JSON.stringify({ text }));
+        return true;
+      } catch {
+        return false;
+      }
+    }
+
+    it('a string is storable exactly when PostgreSQL takes it in a jsonb column', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.string({ unit: codeUnit, maxLength: 6 }), hostileText, fc.constantFrom('\ud83d\ude00', 'a\udc00', '\ud800\ud800')), async (text) => {
+          assert.equal(isStorableText(text), await jsonbAccepts(text), JSON.stringify(text));
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 });
