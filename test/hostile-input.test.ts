@@ -3,10 +3,8 @@
 // case must be refused with the status (or GraphQL error code) it expects, never with a 5xx, and must
 // change nothing in the database or in Temporal.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../src/db/prisma';
 import { credentialCipher } from '../src/secrets/credential-cipher';
@@ -29,10 +27,10 @@ import {
   type TenantFixture,
 } from './support/hostile-corpus';
 import { newAccount } from './support/local-twilio';
+import { runOperatorCli } from './support/operator-cli';
 import { bookingSignature } from './support/signing';
 
 const PUBLIC_URL = 'https://aro.clinic.example/aro';
-const CLI = join(__dirname, '..', 'src', 'cli', 'aro.js');
 
 interface Answer {
   status: number;
@@ -121,15 +119,6 @@ async function settled<T>(read: () => Promise<T>): Promise<T> {
     if (text === previous) return current;
     previous = text;
   }
-}
-
-function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...argv], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, output: `${stdout}\n${stderr}` });
-    });
-  });
 }
 
 /** The error codes a GraphQL answer carries. */
@@ -278,7 +267,7 @@ describe('hostile input: the corpus in test/hostile is refused and changes nothi
               if (value === null) delete processEnv[name];
               else processEnv[name] = value;
             }
-            const { code, output } = await runCli(argv, processEnv);
+            const { code, output } = await runOperatorCli(argv, processEnv);
             accepted = code === 0;
             problems = [];
             if (code === 0) problems.push(`exited 0: ${output.slice(0, 200)}`);

@@ -1,24 +1,14 @@
 // Every settings change — through the clinic's GraphQL API, the operator's API and the operator's CLI —
 // leaves one AuditEvent with who made it and what changed, and never a secret; a refused change leaves none.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { graphqlClient } from './support/graphql-client';
 import { newAccount } from './support/local-twilio';
+import { runOperatorCli } from './support/operator-cli';
 
 const OPERATOR_KEY = randomBytes(32).toString('base64url');
 const SECRETS_KEY = randomBytes(32).toString('base64');
-const CLI = join(__dirname, '..', 'src', 'cli', 'aro.js');
-
-function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...argv], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 describe('settings changes are audited', function () {
   this.timeout(120_000);
@@ -111,17 +101,17 @@ describe('settings changes are audited', function () {
   });
 
   it("records the operator's CLI changes as the operator's, and never the Twilio auth token", async () => {
-    const env = { DATABASE_URL: stack.databaseUrl, ARO_SECRETS_KEY: SECRETS_KEY };
+    const env = { ...process.env, DATABASE_URL: stack.databaseUrl, ARO_SECRETS_KEY: SECRETS_KEY };
     const account = newAccount();
     secrets.push(account.authToken);
-    const twilio = await cli(['tenant', 'twilio', '--id', tenantId, '--account-sid', account.accountSid, '--from', '+34600000001', '--rate', '5'], {
+    const twilio = await runOperatorCli(['tenant', 'twilio', '--id', tenantId, '--account-sid', account.accountSid, '--from', '+34600000001', '--rate', '5'], {
       ...env,
       TWILIO_AUTH_TOKEN: account.authToken,
     });
     assert.equal(twilio.code, 0, twilio.output);
-    const plan = await cli(['tenant', 'plan', '--id', tenantId, '--plan', 'business'], env);
+    const plan = await runOperatorCli(['tenant', 'plan', '--id', tenantId, '--plan', 'business'], env);
     assert.equal(plan.code, 0, plan.output);
-    const refused = await cli(['tenant', 'twilio', '--id', tenantId, '--account-sid', account.accountSid, '--from', '+34600000001', '--rate', '1e308'], {
+    const refused = await runOperatorCli(['tenant', 'twilio', '--id', tenantId, '--account-sid', account.accountSid, '--from', '+34600000001', '--rate', '1e308'], {
       ...env,
       TWILIO_AUTH_TOKEN: account.authToken,
     });
