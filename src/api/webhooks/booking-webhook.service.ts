@@ -6,7 +6,8 @@ import type { Db } from '../../db/prisma';
 import type { Prisma, Tenant } from '../../generated/prisma/client';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from '../appointments/lifecycle-input';
-import { invalidPayload, parsePayload } from '../http/invalid-payload';
+import { parsePayload } from '../http/invalid-payload';
+import { parseJsonBody } from '../http/json-body';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { requireTenant } from '../tenants/require-tenant';
 import { ARO_CONFIG, DB } from '../tokens';
@@ -29,12 +30,16 @@ export type BookingDeliveryAnswer =
 
 @Injectable()
 export class BookingWebhooks {
+  private readonly eventSchema: ReturnType<typeof bookingEventSchema>;
+
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
     private readonly workflows: AppointmentWorkflows,
     private readonly metrics: ApiMetrics,
-  ) {}
+  ) {
+    this.eventSchema = bookingEventSchema({ horizonDays: config.ARO_BOOKING_HORIZON_DAYS });
+  }
 
   receive(delivery: BookingDelivery): Promise<BookingDeliveryAnswer> {
     return this.metrics.countDelivery('booking', () => this.process(delivery), (answer) => answer.status === 'duplicate');
@@ -51,8 +56,8 @@ export class BookingWebhooks {
     });
     if (!verdict.valid) throw new UnauthorizedException({ error: 'invalid_signature', reason: verdict.reason });
 
-    const received = parseJson(rawBody);
-    const event = parsePayload(bookingEventSchema, received);
+    const received = parseJsonBody(rawBody);
+    const event = parsePayload(this.eventSchema, received);
     return this.db.$transaction((tx) => this.recordAndApply(tx, tenant, event, received), {
       timeout: DEDUPE_TRANSACTION_TIMEOUT_MS,
     });
@@ -98,13 +103,5 @@ export class BookingWebhooks {
       case 'appointment.no_show':
         return this.workflows.recordAttendance(tenant.id, externalId, { eventId: event.id, outcome: 'no_show' });
     }
-  }
-}
-
-function parseJson(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return invalidPayload([{ field: '(body)', message: 'must be a JSON document' }]);
   }
 }
