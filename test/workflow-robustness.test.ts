@@ -134,7 +134,10 @@ describe('appointmentLifecycle: the system of record holds (time-skipping)', fun
     assert.match(snap.timeline.at(-1)!.detail ?? '', /parking|automatic answers/);
     // Two automatic answers; every reply still reached staff.
     assert.equal((await outboundMessages(db, a.workflowId)).filter((m) => m.kind === 'holding').length, 2);
-    assert.equal(snap.attentionReasons.filter((r) => r.startsWith('reply:')).length, replies);
+    // Each reply is audited for staff; the attention list names the first twenty and says there are more.
+    assert.equal(snap.attentionReasons.filter((r) => r.startsWith('reply:')).length, 21);
+    assert.ok(snap.attentionReasons.includes('reply:more'));
+    assert.equal(await db.auditEvent.count({ where: { subject: a.workflowId, action: 'reply.needs_attention' } }), replies);
 
     const runs = await historiesOf(env, a.handle);
     const figures = runs.map((h) => ({ events: h.events!.length, bytes: temporal.api.history.v1.History.encode(h).finish().length }));

@@ -138,10 +138,14 @@ async function cancelByPatient(lc: LifecycleActions, e: InboundMessageSignal, st
   lc.note('clinic.notified', 'patient cancelled by reply');
 }
 
+/** Replies waiting for staff listed one by one; past this, one more reason says there are more. */
+const LISTED_REPLIES = 20;
+
 /** A reply for a person: the clinic sees it; the patient hears back, unless that would start a loop. */
 async function needsStaff(lc: LifecycleActions, e: InboundMessageSignal, why: string, detail: Record<string, unknown>): Promise<void> {
   const { state } = lc;
-  state.raiseAttention(`reply:${e.messageId}`);
+  const listed = state.needsAttention.filter((r) => r.startsWith('reply:')).length;
+  state.raiseAttention(listed < LISTED_REPLIES ? `reply:${e.messageId}` : 'reply:more');
   lc.note('reply.needs_attention', e.body);
   lc.audit('reply.needs_attention', { messageId: e.messageId, text: e.body, why, ...detail });
   if (state.optedOut) return;
