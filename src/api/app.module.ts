@@ -23,6 +23,9 @@ import { TwilioStatuses } from './twilio/twilio-status.service';
 import { TwilioWebhookController } from './twilio/twilio-webhook.controller';
 import { BookingWebhookController } from './webhooks/booking-webhook.controller';
 import { BookingWebhooks } from './webhooks/booking-webhook.service';
+import { DeliveryAdmission } from './webhooks/delivery-admission';
+import { DeliveryLedger } from './webhooks/delivery-ledger';
+import { CachedTenants } from './tenants/cached-tenants';
 
 export interface ApiDeps {
   config: AroConfig;
@@ -54,6 +57,9 @@ export function createAppModule({ config, db, temporal }: ApiDeps): DynamicModul
       ApiMetrics,
       AppointmentWorkflows,
       BookingWebhooks,
+      CachedTenants,
+      DeliveryAdmission,
+      DeliveryLedger,
       InboundReplies,
       TwilioSignatures,
       TwilioStatuses,
