@@ -2,6 +2,7 @@
 // dev server, through the HTTP contract (DESIGN §4) and what the API left in Temporal. No worker runs:
 // starting and signalling workflows is all the API answers for; what a workflow then does is not.
 import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { loadConfig } from '../src/config';
@@ -11,6 +12,7 @@ import { startApi, type RunningApi } from '../src/api/main';
 import { findActiveAppointment } from '../src/api/replies/active-appointment';
 import { createTenant } from '../src/tenants/create-tenant';
 import { searchAttributes, type AppointmentStatus, type LifecycleInput } from '../src/workflows/contracts';
+import { graphqlClient } from './support/graphql-client';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
 import { bookingSignature, nowInUnixSeconds } from './support/signing';
 
@@ -18,6 +20,33 @@ interface HttpAnswer {
   status: number;
   // The tests read whatever JSON came back and assert on its shape.
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+interface HttpAnswerWithHeaders extends HttpAnswer {
+  retryAfter: string | null;
+}
+
+/** A TCP port that accepts connections and never says a word: a server that hangs rather than refuses. */
+async function startBlackHole(): Promise<{ port: number; close(): Promise<void> }> {
+  const held: Socket[] = [];
+  const server: Server = createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of held) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A 503 that asks the sender to come back: the error code given and a Retry-After in whole seconds. */
+function assertRetryLater(answer: HttpAnswerWithHeaders, error: string): void {
+  assert.equal(answer.status, 503, JSON.stringify(answer.body));
+  assert.equal(answer.body.error, error);
+  assert.match(answer.retryAfter ?? '', /^[1-9]\d*$/);
 }
 
 interface Signalled {
@@ -34,6 +63,8 @@ describe('API: booking webhooks, dev replies and probes', function () {
   let api: RunningApi;
   let tenantId: string;
   let webhookSecret: string;
+  let apiKey: string;
+  let graphql: ReturnType<typeof graphqlClient>;
   let counter = 0;
 
   before(async function () {
@@ -51,10 +82,11 @@ describe('API: booking webhooks, dev replies and probes', function () {
       ARO_LOG_LEVEL: 'error',
     });
     api = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
-    ({ webhookSecret, tenant: { id: tenantId } } = await createTenant(db, {
+    ({ webhookSecret, apiKey, tenant: { id: tenantId } } = await createTenant(db, {
       name: 'Harbour Dental',
       timeZone: 'America/Los_Angeles',
     }));
+    graphql = graphqlClient(api.url);
   });
 
   after(async function () {
@@ -87,11 +119,14 @@ describe('API: booking webhooks, dev replies and probes', function () {
     };
   }
 
+  interface DeliveryOptions {
+    tenant?: string;
+    signature?: string | null;
+    apiUrl?: string;
+  }
+
   /** Posts a booking event; signed with the tenant's secret unless `signature` says otherwise (null: no header). */
-  async function deliver(
-    event: unknown,
-    options: { tenant?: string; signature?: string | null; apiUrl?: string } = {},
-  ): Promise<HttpAnswer> {
+  async function deliverWithHeaders(event: unknown, options: DeliveryOptions = {}): Promise<HttpAnswerWithHeaders> {
     const rawBody = JSON.stringify(event);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const signature = options.signature === undefined ? bookingSignature(webhookSecret, rawBody) : options.signature;
@@ -101,7 +136,12 @@ describe('API: booking webhooks, dev replies and probes', function () {
       headers,
       body: rawBody,
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') };
+  }
+
+  async function deliver(event: unknown, options: DeliveryOptions = {}): Promise<HttpAnswer> {
+    const { status, body } = await deliverWithHeaders(event, options);
+    return { status, body };
   }
 
   async function postJson(path: string, body: unknown, apiUrl = api.url): Promise<HttpAnswer> {
@@ -141,12 +181,20 @@ describe('API: booking webhooks, dev replies and probes', function () {
     return db.webhookEvent.count({ where: { tenantId, source: 'booking', eventId } });
   }
 
+  /** The delivery ledger's row of a booking event: how it ended, and whether a delivery is applying it. */
+  function ledgerOf(eventId: string): Promise<{ state: string; claimedAt: Date | null } | null> {
+    return db.webhookEvent.findUnique({
+      where: { tenantId_source_eventId: { tenantId, source: 'booking', eventId } },
+      select: { state: true, claimedAt: true },
+    });
+  }
+
   function workflowIdOf(externalId: string): string {
     return `appt:${tenantId}:${externalId}`;
   }
 
   describe('POST /webhooks/booking/:tenantId', () => {
-    it('starts the appointment lifecycle for a new booking, on aro-core with its search attributes', async () => {
+    it('starts the appointment lifecycle for a new booking in one call, on aro-core with its search attributes', async () => {
       const externalId = unique('appt');
       const event = bookingEvent('appointment.created', externalId);
 
@@ -179,11 +227,11 @@ describe('API: booking webhooks, dev replies and probes', function () {
         appointment,
         policy: defaultPolicy(),
         bookingEventId: event.id,
+        bookingOccurredAt: '2030-03-01T18:00:00.000Z',
       });
-      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), [
-        { name: 'bookingUpdated', payload: { eventId: event.id, appointment } },
-      ]);
-      assert.equal(await recordedEvents(event.id), 1);
+      // Started, not signal-with-started: the booking is the start input, and no signal repeats it.
+      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), []);
+      assert.deepEqual(await ledgerOf(event.id), { state: 'applied', claimedAt: null });
     });
 
     it('answers 200 to a replayed event id and signals nothing a second time', async () => {
@@ -196,8 +244,39 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
       assert.equal(replay.status, 200);
       assert.deepEqual(replay.body, { status: 'duplicate' });
-      assert.equal((await signalsOf(workflowIdOf(externalId))).length, 1);
+      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), []);
       assert.equal(await recordedEvents(event.id), 1);
+    });
+
+    it('applies one of many concurrent deliveries of an event; the others are told duplicate or to come back', async () => {
+      const externalId = unique('appt');
+      const event = bookingEvent('appointment.created', externalId);
+
+      const answers = await Promise.all(Array.from({ length: 20 }, () => deliverWithHeaders(event)));
+
+      assert.equal(answers.filter((a) => a.status === 202).length, 1, JSON.stringify(answers.map((a) => a.status)));
+      for (const answer of answers.filter((a) => a.status !== 202)) {
+        if (answer.status === 200) assert.deepEqual(answer.body, { status: 'duplicate' });
+        else assertRetryLater(answer, 'delivery_in_progress');
+      }
+      assert.equal((await startInputOf(workflowIdOf(externalId))).bookingEventId, event.id);
+      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), []);
+      assert.deepEqual(await ledgerOf(event.id), { state: 'applied', claimedAt: null });
+      assert.deepEqual(await deliver(event), { status: 200, body: { status: 'duplicate' } });
+    });
+
+    it('starts one lifecycle when a created and an updated event of a new appointment race', async () => {
+      const externalId = unique('appt');
+      const created = bookingEvent('appointment.created', externalId);
+      const updated = bookingEvent('appointment.updated', externalId);
+
+      const answers = await Promise.all([deliver(created), deliver(updated)]);
+
+      assert.deepEqual(answers.map((a) => a.status), [202, 202]);
+      // Whichever came second reached the first one's run as a bookingUpdated signal.
+      const input = await startInputOf(workflowIdOf(externalId));
+      const other = input.bookingEventId === created.id ? updated : created;
+      assert.deepEqual((await signalsOf(workflowIdOf(externalId))).map((s) => [s.name, s.payload.eventId]), [['bookingUpdated', other.id]]);
     });
 
     it('hands a later change of the same appointment to its running lifecycle', async () => {
@@ -211,10 +290,11 @@ describe('API: booking webhooks, dev replies and probes', function () {
       assert.equal(answer.status, 202);
       assert.deepEqual(answer.body, { status: 'accepted', workflowId: workflowIdOf(externalId) });
       const signals = await signalsOf(workflowIdOf(externalId));
-      assert.equal(signals.length, 2);
-      assert.equal(signals[1].name, 'bookingUpdated');
-      assert.equal(signals[1].payload.eventId, moved.id);
-      assert.equal(signals[1].payload.appointment.startsAt, '2030-03-15T13:00:00.000Z');
+      assert.equal(signals.length, 1);
+      assert.equal(signals[0].name, 'bookingUpdated');
+      assert.equal(signals[0].payload.eventId, moved.id);
+      assert.equal(signals[0].payload.appointment.startsAt, '2030-03-15T13:00:00.000Z');
+      assert.equal(signals[0].payload.occurredAt, '2030-03-01T18:00:00.000Z');
     });
 
     it('signals a cancellation, a check-in and a no-show to the running lifecycle', async () => {
@@ -230,11 +310,12 @@ describe('API: booking webhooks, dev replies and probes', function () {
         assert.deepEqual(answer.body, { status: 'accepted', workflowId: workflowIdOf(externalId) });
       }
 
-      const signals = await signalsOf(workflowIdOf(externalId));
-      assert.deepEqual(signals.slice(1), [
-        { name: 'bookingCancelled', payload: { eventId: cancelled.id } },
-        { name: 'attendance', payload: { eventId: checkedIn.id, outcome: 'completed' } },
-        { name: 'attendance', payload: { eventId: noShow.id, outcome: 'no_show' } },
+      // occurredAt as the booking system sent it (-08:00), in UTC like every instant the workflow holds.
+      const occurredAt = '2030-03-01T18:00:00.000Z';
+      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), [
+        { name: 'bookingCancelled', payload: { eventId: cancelled.id, occurredAt } },
+        { name: 'attendance', payload: { eventId: checkedIn.id, outcome: 'completed', occurredAt } },
+        { name: 'attendance', payload: { eventId: noShow.id, outcome: 'no_show', occurredAt } },
       ]);
     });
 
@@ -246,9 +327,66 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
       assert.equal(answer.status, 202);
       assert.deepEqual(answer.body, { status: 'accepted', note: 'no active appointment' });
-      assert.equal(await recordedEvents(event.id), 1);
+      assert.deepEqual(await ledgerOf(event.id), { state: 'no_appointment', claimedAt: null });
       await assertNoWorkflow(workflowIdOf(externalId));
       assert.equal((await deliver(event)).status, 200);
+    });
+
+    describe('an event for an appointment whose lifecycle has ended', () => {
+      it('is recorded in its audit trail, visible to the clinic, and starts no new run', async () => {
+        const externalId = unique('appt');
+        const workflowId = workflowIdOf(externalId);
+        assert.equal((await deliver(bookingEvent('appointment.created', externalId))).status, 202);
+        const { runId } = await client.workflow.getHandle(workflowId).describe();
+        // No worker runs here: ending the run by hand stands in for a lifecycle that completed.
+        await client.workflow.getHandle(workflowId).terminate('the visit is over');
+        await db.appointment.create({
+          data: {
+            tenantId,
+            externalId,
+            workflowId,
+            status: 'completed',
+            startsAt: new Date('2030-03-14T16:30:00Z'),
+            patientName: 'Rosa Díaz',
+            patientPhone: '+14155550123',
+          },
+        });
+        const late = [
+          bookingEvent('appointment.updated', externalId),
+          bookingEvent('appointment.created', externalId),
+          bookingEvent('appointment.cancelled', externalId),
+          bookingEvent('appointment.no_show', externalId),
+        ];
+
+        for (const event of late) {
+          const answer = await deliver(event);
+          assert.equal(answer.status, 202, `${event.type} answered ${JSON.stringify(answer.body)}`);
+          assert.deepEqual(answer.body, {
+            status: 'ignored',
+            workflowId,
+            note: "the appointment's lifecycle has ended; book a new visit under a new externalId",
+          });
+          assert.deepEqual(await ledgerOf(event.id), { state: 'ignored_closed', claimedAt: null });
+        }
+
+        // The latest run is still the one that ended: nothing started another.
+        const described = await client.workflow.getHandle(workflowId).describe();
+        assert.equal(described.runId, runId);
+        assert.equal(described.status.name, 'TERMINATED');
+        const audit = await db.auditEvent.findMany({ where: { tenantId, subject: workflowId, action: 'booking.ignored' }, orderBy: { at: 'asc' } });
+        assert.deepEqual(
+          audit.map((a) => [(a.detail as { eventType: string }).eventType, (a.detail as { eventId: string }).eventId]),
+          late.map((e) => [e.type, e.id]),
+        );
+        // A redelivery is a duplicate like any other, and records nothing more.
+        assert.deepEqual(await deliver(late[0]), { status: 200, body: { status: 'duplicate' } });
+        assert.equal(await db.auditEvent.count({ where: { tenantId, subject: workflowId, action: 'booking.ignored' } }), late.length);
+
+        const seen = await graphql(apiKey, 'query($id: ID!) { appointment(externalId: $id) { source timeline { kind } } }', { id: externalId });
+        assert.equal(seen.errors, undefined, JSON.stringify(seen.errors));
+        assert.equal(seen.data.appointment.source, 'PROJECTION');
+        assert.equal(seen.data.appointment.timeline.filter((t: { kind: string }) => t.kind === 'booking.ignored').length, late.length);
+      });
     });
 
     describe('refuses a delivery it cannot trust, recording nothing', () => {
@@ -476,19 +614,35 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
     after(() => cutOff?.close());
 
-    it('answers 503 without recording the event, so the retried delivery is accepted', async function () {
+    it('answers 503 with Retry-After and leaves the event to the retry, which applies it once', async function () {
       this.timeout(60_000);
       const externalId = unique('appt');
       const event = bookingEvent('appointment.created', externalId);
 
-      const refused = await deliver(event, { apiUrl: cutOff.url });
+      assertRetryLater(await deliverWithHeaders(event, { apiUrl: cutOff.url }), 'temporal_unavailable');
 
-      assert.equal(refused.status, 503);
-      assert.equal(refused.body.error, 'temporal_unavailable');
-      assert.equal(await recordedEvents(event.id), 0);
-      const retried = await deliver(event);
-      assert.equal(retried.status, 202);
-      assert.equal((await signalsOf(workflowIdOf(externalId))).length, 1);
+      // Received, not applied, and not held: the booking system's retry may apply it at once.
+      assert.deepEqual(await ledgerOf(event.id), { state: 'received', claimedAt: null });
+      await assertNoWorkflow(workflowIdOf(externalId));
+      // Temporal is back (the suite's own API reaches it).
+      assert.equal((await deliver(event)).status, 202);
+      assert.equal((await startInputOf(workflowIdOf(externalId))).bookingEventId, event.id);
+      assert.deepEqual(await signalsOf(workflowIdOf(externalId)), []);
+      assert.deepEqual(await ledgerOf(event.id), { state: 'applied', claimedAt: null });
+      assert.deepEqual(await deliver(event), { status: 200, body: { status: 'duplicate' } });
+    });
+
+    it('a signal refused during the outage reaches the lifecycle once after it', async function () {
+      this.timeout(60_000);
+      const externalId = unique('appt');
+      assert.equal((await deliver(bookingEvent('appointment.created', externalId))).status, 202);
+      const cancelled = bookingEvent('appointment.cancelled', externalId);
+
+      assertRetryLater(await deliverWithHeaders(cancelled, { apiUrl: cutOff.url }), 'temporal_unavailable');
+      assert.equal((await deliver(cancelled)).status, 202);
+      assert.equal((await deliver(cancelled)).status, 200);
+
+      assert.deepEqual((await signalsOf(workflowIdOf(externalId))).map((s) => [s.name, s.payload.eventId]), [['bookingCancelled', cancelled.id]]);
     });
 
     it('is not ready, and says Temporal is what failed', async () => {
@@ -503,6 +657,140 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
       assert.equal(answer.status, 404);
       assert.equal(answer.body.error, 'not_found');
+    });
+  });
+
+  describe('past the admission limit', () => {
+    let hole: Awaited<ReturnType<typeof startBlackHole>>;
+    let narrow: RunningApi;
+
+    before(async () => {
+      // A Temporal that accepts the connection and never answers holds a delivery in flight until
+      // the call's timeout, which lets the test fill a limit of one.
+      hole = await startBlackHole();
+      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_WEBHOOK_MAX_IN_FLIGHT: '1', ARO_TEMPORAL_CALL_TIMEOUT_MS: '1500' });
+      const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${hole.port}`, connectTimeout: '1500ms' }) });
+      narrow = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
+    });
+
+    after(async () => {
+      await narrow?.close();
+      await hole?.close();
+    });
+
+    async function inFlight(): Promise<number> {
+      const text = await (await fetch(`${narrow.url}/metrics`)).text();
+      return Number(/^aro_webhook_deliveries_in_flight (\d+)$/m.exec(text)?.[1]);
+    }
+
+    it('answers 503 overloaded with Retry-After and records nothing; the held delivery ends in 503 when Temporal does not answer', async function () {
+      this.timeout(60_000);
+      const held = bookingEvent('appointment.created', unique('appt'));
+      const turnedAway = bookingEvent('appointment.created', unique('appt'));
+
+      const heldAnswer = deliverWithHeaders(held, { apiUrl: narrow.url });
+      while ((await inFlight()) < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      const refused = await deliverWithHeaders(turnedAway, { apiUrl: narrow.url });
+
+      assertRetryLater(refused, 'overloaded');
+      assert.equal(await ledgerOf(turnedAway.id), null);
+      assertRetryLater(await heldAnswer, 'temporal_unavailable');
+      assert.deepEqual(await ledgerOf(held.id), { state: 'received', claimedAt: null });
+      const metrics = await (await fetch(`${narrow.url}/metrics`)).text();
+      assert.match(metrics, /^aro_webhook_deliveries_total\{source="booking",outcome="overloaded"\} 1$/m);
+      assert.match(metrics, /^aro_webhook_deliveries_total\{source="booking",outcome="temporal_unavailable"\} 1$/m);
+    });
+  });
+
+  describe('when PostgreSQL cannot be reached or gives no connection', () => {
+    async function apiOver(databaseUrl: string, poolSize = 2): Promise<{ api: RunningApi; db: Db }> {
+      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_DB_POOL_SIZE: String(poolSize), ARO_DB_ACQUIRE_TIMEOUT_MS: '500' });
+      const isolated = createPrisma(databaseUrl, config);
+      return { api: await startApi({ config, db: isolated, temporal: client, port: 0, host: '127.0.0.1' }), db: isolated };
+    }
+
+    it('503 database_unavailable with Retry-After when nothing listens', async () => {
+      const down = await apiOver('postgresql://aro:aro@127.0.0.1:1/aro');
+      try {
+        assertRetryLater(await deliverWithHeaders(bookingEvent('appointment.created', unique('appt')), { apiUrl: down.api.url }), 'database_unavailable');
+      } finally {
+        await down.api.close();
+        await down.db.$disconnect();
+      }
+    });
+
+    it('503 database_unavailable with Retry-After when the server accepts but never answers', async () => {
+      const hole = await startBlackHole();
+      const hung = await apiOver(`postgresql://aro:aro@127.0.0.1:${hole.port}/aro`);
+      try {
+        assertRetryLater(await deliverWithHeaders(bookingEvent('appointment.created', unique('appt')), { apiUrl: hung.api.url }), 'database_unavailable');
+      } finally {
+        await hung.api.close();
+        await hung.db.$disconnect();
+        await hole.close();
+      }
+    });
+
+    it('503 database_unavailable with Retry-After when every pooled connection is taken, and nothing is recorded', async () => {
+      const saturated = await apiOver(database.databaseUrl, 1);
+      const event = bookingEvent('appointment.created', unique('appt'));
+      let letGo: () => void = () => undefined;
+      const holding = new Promise<void>((resolve) => (letGo = resolve));
+      let taken: () => void = () => undefined;
+      const connectionTaken = new Promise<void>((resolve) => (taken = resolve));
+      try {
+        // The pool's one connection, held by a transaction until the delivery has been answered.
+        const transaction = saturated.db.$transaction(async (tx) => {
+          await tx.$queryRaw`select 1`;
+          taken();
+          await holding;
+        });
+        await connectionTaken;
+        const answer = await deliverWithHeaders(event, { apiUrl: saturated.api.url });
+        letGo();
+        await transaction;
+
+        assertRetryLater(answer, 'database_unavailable');
+        assert.equal(await ledgerOf(event.id), null);
+      } finally {
+        letGo();
+        await saturated.api.close();
+        await saturated.db.$disconnect();
+      }
+    });
+  });
+
+  describe('a burst of deliveries at once', () => {
+    it('answers every one 202 or 503 with Retry-After; every 202 reached its workflow and every 503 is applied by its retry', async function () {
+      this.timeout(10 * 60_000);
+      const events = Array.from({ length: 300 }, () => bookingEvent('appointment.created', unique('burst')));
+      const accepted = new Set<string>();
+
+      let pending = events;
+      // Each round delivers again what the last one turned away, as the booking system's retries would.
+      while (pending.length > 0) {
+        const answers = await Promise.all(pending.map((event) => deliverWithHeaders(event)));
+        const turnedAway: typeof events = [];
+        answers.forEach((answer, i) => {
+          const event = pending[i];
+          if (answer.status === 202) {
+            assert.deepEqual(answer.body, { status: 'accepted', workflowId: workflowIdOf(event.appointment.externalId) });
+            accepted.add(event.id);
+          } else {
+            assertRetryLater(answer, answer.body.error);
+            assert.ok(['overloaded', 'database_unavailable', 'temporal_unavailable'].includes(answer.body.error), answer.body.error);
+            turnedAway.push(event);
+          }
+        });
+        pending = turnedAway;
+      }
+
+      assert.equal(accepted.size, events.length);
+      for (const event of events) {
+        const workflowId = workflowIdOf(event.appointment.externalId);
+        assert.equal((await startInputOf(workflowId)).bookingEventId, event.id);
+        assert.deepEqual(await ledgerOf(event.id), { state: 'applied', claimedAt: null });
+      }
     });
   });
 
