@@ -71,7 +71,6 @@ describe('API: booking webhooks, dev replies and probes', function () {
     // The first run may build the Temporal CLI.
     this.timeout(15 * 60_000);
     [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
-    db = createPrisma(database.databaseUrl);
     connection = await Connection.connect({ address: temporalServer.address });
     client = new Client({ connection, namespace: temporalServer.namespace });
     const config = loadConfig({
@@ -81,6 +80,8 @@ describe('API: booking webhooks, dev replies and probes', function () {
       ARO_DEV_MODE: '1',
       ARO_LOG_LEVEL: 'error',
     });
+    // The API's pool as `npm run api` sizes and bounds it.
+    db = createPrisma(database.databaseUrl, config);
     api = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
     ({ webhookSecret, apiKey, tenant: { id: tenantId } } = await createTenant(db, {
       name: 'Harbour Dental',

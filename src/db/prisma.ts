@@ -1,21 +1,28 @@
 // One way to open the database: Prisma Client 7 over a node-postgres pool (no engine binary needed).
 import { PrismaPg } from '@prisma/adapter-pg';
-import { loadConfig, type AroConfig } from '../config';
+import type { AroConfig } from '../config';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
 export type DbPoolSettings = Pick<AroConfig, 'ARO_DB_POOL_SIZE' | 'ARO_DB_ACQUIRE_TIMEOUT_MS'>;
 
-/** Without settings, the documented defaults (an empty environment's). */
-export function createPrisma(databaseUrl: string, pool: DbPoolSettings = loadConfig({})): PrismaClient {
+/**
+ * The API passes its pool settings; without them (the worker, whose activities are bounded by their
+ * own timeouts and retried, and the CLI) node-postgres' defaults apply: 10 connections, no wait limit.
+ */
+export function createPrisma(databaseUrl: string, pool?: DbPoolSettings): PrismaClient {
   return new PrismaClient({
     adapter: new PrismaPg({
       connectionString: databaseUrl,
-      max: pool.ARO_DB_POOL_SIZE,
-      // node-postgres waits for a free connection (and for a new one to connect) forever by default;
-      // bounded, a saturated pool or an unreachable server fails fast and the API answers 503.
-      connectionTimeoutMillis: pool.ARO_DB_ACQUIRE_TIMEOUT_MS,
+      ...(pool
+        ? {
+            max: pool.ARO_DB_POOL_SIZE,
+            // Bounded, a saturated pool or an unreachable server fails fast and the API answers 503
+            // instead of holding the request until the caller gives up.
+            connectionTimeoutMillis: pool.ARO_DB_ACQUIRE_TIMEOUT_MS,
+          }
+        : {}),
     }),
   });
 }
