@@ -661,6 +661,35 @@ describe('API: booking webhooks, dev replies and probes', function () {
     });
   });
 
+  describe('the tenant cache', () => {
+    let quick: RunningApi;
+
+    before(async () => {
+      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_TENANT_CACHE_TTL_MS: '300' });
+      quick = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
+    });
+
+    after(() => quick?.close());
+
+    it('lets a changed webhook secret take effect once the tenant row it kept has expired', async function () {
+      this.timeout(60_000);
+      const { tenant, webhookSecret: oldSecret } = await createTenant(db, { name: 'Bayview Clinic', timeZone: 'Europe/Lisbon' });
+      const signedWith = (secret: string) => {
+        const event = bookingEvent('appointment.created', unique('appt'));
+        return deliver(event, { tenant: tenant.id, apiUrl: quick.url, signature: bookingSignature(secret, JSON.stringify(event)) });
+      };
+      assert.equal((await signedWith(oldSecret)).status, 202);
+
+      const newSecret = 'whsec_rotated_by_the_clinic';
+      await db.tenant.update({ where: { id: tenant.id }, data: { webhookSecret: newSecret } });
+
+      // However long the kept row still admits the old secret, it stops doing so by itself.
+      while ((await signedWith(oldSecret)).status === 202) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await signedWith(oldSecret)).status, 401);
+      assert.equal((await signedWith(newSecret)).status, 202);
+    });
+  });
+
   describe('past the admission limit', () => {
     let hole: Awaited<ReturnType<typeof startBlackHole>>;
     let narrow: RunningApi;
@@ -762,6 +791,21 @@ describe('API: booking webhooks, dev replies and probes', function () {
   });
 
   describe('a burst of deliveries at once', () => {
+    let small: RunningApi;
+    let smallDb: Db;
+
+    before(async () => {
+      // A small API, so that 300 deliveries at once overrun its admission limit and its pool.
+      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_WEBHOOK_MAX_IN_FLIGHT: '16', ARO_DB_POOL_SIZE: '4', ARO_DB_ACQUIRE_TIMEOUT_MS: '1000' });
+      smallDb = createPrisma(database.databaseUrl, config);
+      small = await startApi({ config, db: smallDb, temporal: client, port: 0, host: '127.0.0.1' });
+    });
+
+    after(async () => {
+      await small?.close();
+      await smallDb?.$disconnect();
+    });
+
     it('answers every one 202 or 503 with Retry-After; every 202 reached its workflow and every 503 is applied by its retry', async function () {
       this.timeout(10 * 60_000);
       const events = Array.from({ length: 300 }, () => bookingEvent('appointment.created', unique('burst')));
@@ -770,7 +814,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
       let pending = events;
       // Each round delivers again what the last one turned away, as the booking system's retries would.
       while (pending.length > 0) {
-        const answers = await Promise.all(pending.map((event) => deliverWithHeaders(event)));
+        const answers = await Promise.all(pending.map((event) => deliverWithHeaders(event, { apiUrl: small.url })));
         const turnedAway: typeof events = [];
         answers.forEach((answer, i) => {
           const event = pending[i];

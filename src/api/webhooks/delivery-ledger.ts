@@ -85,8 +85,12 @@ export class DeliveryLedger {
     }
   }
 
-  /** Longer than one delivery can take: Temporal calls give up after ARO_TEMPORAL_CALL_TIMEOUT_MS. */
+  /**
+   * Longer than one delivery can take: it makes at most three Temporal calls (start, then
+   * signal-with-start; or signal, look-up, signal again), each given up after
+   * ARO_TEMPORAL_CALL_TIMEOUT_MS, and a few queries, each waiting ARO_DB_ACQUIRE_TIMEOUT_MS at most.
+   */
   private claimLifetimeMs(): number {
-    return 2 * this.config.ARO_TEMPORAL_CALL_TIMEOUT_MS + this.config.ARO_DB_ACQUIRE_TIMEOUT_MS;
+    return 3 * this.config.ARO_TEMPORAL_CALL_TIMEOUT_MS + 3 * this.config.ARO_DB_ACQUIRE_TIMEOUT_MS;
   }
 }
