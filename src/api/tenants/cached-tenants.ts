@@ -1,38 +1,27 @@
 // Tenants as the webhook routes look them up: every delivery names its tenant, so rows are kept for
-// ARO_TENANT_CACHE_TTL_MS (a changed webhook secret or credentials take effect within that) and
-// concurrent lookups of one tenant share a single query.
+// ARO_TENANT_CACHE_TTL_MS (a changed webhook secret takes effect within that) and concurrent
+// lookups of one tenant share a single query.
 import { Inject, Injectable } from '@nestjs/common';
 import type { AroConfig } from '../../config';
 import type { Db } from '../../db/prisma';
 import type { Tenant } from '../../generated/prisma/client';
 import { ARO_CONFIG, DB } from '../tokens';
+import { ExpiringCache } from './expiring-cache';
 import { requireTenant } from './require-tenant';
-
-interface Entry {
-  tenant: Promise<Tenant>;
-  expiresAt: number;
-}
 
 @Injectable()
 export class CachedTenants {
-  private readonly entries = new Map<string, Entry>();
+  private readonly tenants: ExpiringCache<Tenant>;
 
   constructor(
     @Inject(DB) private readonly db: Db,
-    @Inject(ARO_CONFIG) private readonly config: AroConfig,
-  ) {}
+    @Inject(ARO_CONFIG) config: AroConfig,
+  ) {
+    this.tenants = new ExpiringCache(config.ARO_TENANT_CACHE_TTL_MS);
+  }
 
-  /** The tenant, or the 404 of requireTenant. An unknown id or a failed lookup is not kept. */
+  /** The tenant, or the 404 of requireTenant (which is not kept: the next delivery looks again). */
   require(tenantId: string): Promise<Tenant> {
-    const now = Date.now();
-    const cached = this.entries.get(tenantId);
-    if (cached && cached.expiresAt > now) return cached.tenant;
-    const entry: Entry = { tenant: requireTenant(this.db, tenantId), expiresAt: now + this.config.ARO_TENANT_CACHE_TTL_MS };
-    this.entries.set(tenantId, entry);
-    // Only successes are kept, so made-up tenant ids cannot grow the map.
-    entry.tenant.catch(() => {
-      if (this.entries.get(tenantId) === entry) this.entries.delete(tenantId);
-    });
-    return entry.tenant;
+    return this.tenants.get(tenantId, () => requireTenant(this.db, tenantId));
   }
 }
