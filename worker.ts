@@ -18,7 +18,7 @@ export interface RunWorkersOptions {
   connection: NativeConnection;
   /** Messaging providers by name, beside the built-in dev outbox and Twilio. */
   providers?: Record<string, MessagingProvider>;
-  /** 0 makes every workflow task replay its whole history (the determinism test suite uses it). */
+  /** How many workflows the core worker keeps in memory (the SDK's default when absent). */
   maxCachedWorkflows?: number;
 }
 

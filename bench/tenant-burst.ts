@@ -9,11 +9,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
-import { parsePolicy } from '../src/domain/policy';
 import { credentialCipher } from '../src/secrets/credential-cipher';
 import { createTenant } from '../src/tenants/create-tenant';
 import { configureTwilio } from '../src/tenants/twilio-setup';
-import type { LifecycleInput } from '../src/workflows/contracts';
+import { lifecycleInput } from '../src/api/appointments/lifecycle-input';
 import { AppointmentWorkflows } from '../src/api/appointments/appointment-workflows.service';
 import { runWorkers } from '../worker';
 import { LocalTwilio, newAccount, randomSid, type StoredMessage } from '../test/support/local-twilio';
@@ -82,13 +81,8 @@ export async function runBurst(reminders: number, ratePerSecond: number, tempora
     const workflows = new AppointmentWorkflows(client, config);
     const book = (tenant: typeof busy, phone: string) => {
       const externalId = `ext-${randomUUID()}`;
-      const input: LifecycleInput = {
-        tenantId: tenant.id,
-        timeZone: tenant.timeZone,
-        policy: parsePolicy(tenant.policy),
-        appointment: { externalId, startsAt, durationMinutes: 30, patient: { name: 'Pat Doe', phone, locale: 'en' } },
-      };
-      return workflows.book(input, `evt-${externalId}`);
+      const appointment = { externalId, startsAt, durationMinutes: 30, patient: { name: 'Pat Doe', phone, locale: 'en' } };
+      return workflows.book(lifecycleInput(tenant, appointment, { id: `evt-${externalId}` }), `evt-${externalId}`);
     };
     const started = Date.now();
     // The whole burst is booked at once, as a booking system importing a day's list would.

@@ -73,12 +73,35 @@ describe('appointmentLifecycle: replies (time-skipping)', function () {
     assert.match((await outboundMessages(db, a.workflowId)).at(-1)!.body, /está confirmada/);
   });
 
-  it('cancel: "I won\'t be able to make it" cancels, answers and closes', async () => {
+  it('cancel: "please cancel my appointment" cancels at once, answers and closes', async () => {
     const a = await start();
-    await reply(a, "So sorry, I won't be able to make it");
+    await reply(a, 'Please cancel my appointment');
     const final = await a.handle.result();
     assert.equal(final.status, 'cancelled');
     assert.deepEqual(kinds(final), ['booking_confirmation', 'cancel_ack']);
+  });
+
+  it('cancel in other words ("I won\'t be able to make it") is asked back; YES then cancels', async () => {
+    const a = await start();
+    await reply(a, "So sorry, I won't be able to make it");
+    let snap = await until(a, (s) => kinds(s).includes('cancel_question'), 'the cancel question');
+    assert.equal(snap.status, 'scheduled');
+    assert.match((await outboundMessages(db, a.workflowId)).at(-1)!.body, /Reply YES to cancel/);
+    await reply(a, 'yes');
+    const final = await a.handle.result();
+    assert.equal(final.status, 'cancelled');
+    assert.deepEqual(kinds(final), ['booking_confirmation', 'cancel_question', 'cancel_ack']);
+
+    // Without a YES the appointment stands, and a later YES confirms it as usual.
+    const b = await start();
+    await reply(b, "I can't come");
+    await until(b, (s) => kinds(s).includes('cancel_question'), 'the cancel question');
+    await reply(b, 'Actually, what time is it again?');
+    await until(b, (s) => kinds(s).includes('holding'), 'holding message');
+    await reply(b, 'yes');
+    snap = await until(b, (s) => kinds(s).includes('confirm_ack'), 'confirmation');
+    assert.equal(snap.status, 'confirmed');
+    assert.deepEqual(kinds(snap), ['booking_confirmation', 'cancel_question', 'holding', 'confirm_ack']);
   });
 
   it('reschedule: the proposed time, read in the clinic zone, reaches the clinic and the reschedule link', async () => {

@@ -3,7 +3,7 @@
 import type { Db } from '../db/prisma';
 import type { PlanLimits } from '../domain/plan-limits';
 import type { CredentialCipher } from '../secrets/credential-cipher';
-import { createAppointmentRecord } from './appointment-record';
+import { createAppointmentRecord, createAppointmentStateRecord } from './appointment-record';
 import { createConsentRecord } from './consent';
 import { createMessagingSend } from './messaging-send';
 import { createNlpClassify } from './nlp-classify';
@@ -28,11 +28,16 @@ export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
   };
 }
 
-/** Bookkeeping: schedule computation and recording; registered on the core queue. */
+/**
+ * Bookkeeping: schedule computation and recording in ARO's own database; registered on the core
+ * worker, where lifecycles run them as local activities. recordAppointmentState and recordConsent
+ * serve the version-1 lifecycles still open (see src/workflows/v1).
+ */
 export function createBookkeepingActivities(deps: Pick<ActivityDeps, 'db'>) {
   return {
-    ...createPlanningActivities(),
-    recordAppointmentState: createAppointmentRecord(deps),
+    ...createPlanningActivities(deps),
+    recordAppointment: createAppointmentRecord(deps),
+    recordAppointmentState: createAppointmentStateRecord(deps),
     recordConsent: createConsentRecord(deps),
   };
 }

@@ -5,9 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Db } from '../db/prisma';
 import type { Prisma, Template, Tenant } from '../generated/prisma/client';
-import { nextAllowedByCap } from '../domain/frequency-cap';
 import type { PlanLimits } from '../domain/plan-limits';
-import { isQuiet, quietWindowEnd } from '../domain/quiet-hours';
+import { isQuiet } from '../domain/quiet-hours';
 import { signRescheduleLink } from '../domain/reschedule-link';
 import { smsSegments } from '../domain/sms-segments';
 import { renderTemplate, templateVariables, UnknownTemplateVariableError } from '../domain/template-render';
@@ -16,6 +15,7 @@ import { openProviderCredentials } from '../secrets/provider-credentials';
 import { ErrorType, type SendMessageCommand, type SendOutcome } from '../workflows/contracts';
 import { recordConsentChange } from './consent';
 import { checkUsage, countSentMessage, warnClinic } from './message-usage';
+import { frequencyCapHold } from './frequency-cap-hold';
 import { findTemplate } from './template-lookup';
 import {
   PermanentDeliveryError,
@@ -88,7 +88,7 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
   }
 
   /** Outside the session window WhatsApp takes only an approved template, with its variables filled in. */
-  async function whatsappContent(cmd: SendMessageCommand, template: Template, variables: Record<string, string>) {
+  async function whatsappContent(cmd: SendMessageCommand, template: Pick<Template, 'contentSid' | 'contentVariables' | 'locale' | 'channel'>, variables: Record<string, string>) {
     if (await inWhatsappSession(cmd)) return undefined;
     if (!template.contentSid) {
       throw providerFailure(
@@ -152,25 +152,20 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
     if (isQuiet(at, policy.quietHours, tenant.timeZone)) {
       return { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` };
     }
-    const previous = await db.message.findMany({
-      where: {
-        tenantId: cmd.tenantId,
-        toPhone: cmd.to,
-        direction: 'outbound',
-        urgency: 'routine',
-        status: { notIn: ['failed', 'undelivered'] },
-        sentAt: { gt: at.minus({ days: 7 }).toJSDate(), lte: at.toJSDate() },
-      },
-      select: { sentAt: true },
+    const hold = await frequencyCapHold(db, {
+      tenantId: cmd.tenantId,
+      phone: cmd.to,
+      at,
+      cap: policy.frequencyCap,
+      quietHours: policy.quietHours,
+      timeZone: tenant.timeZone,
     });
-    let retryAt = nextAllowedByCap(previous.map((m) => m.sentAt!), at, policy.frequencyCap);
-    if (!retryAt) return null;
-    if (isQuiet(retryAt, policy.quietHours, tenant.timeZone)) retryAt = quietWindowEnd(retryAt, policy.quietHours!, tenant.timeZone);
+    if (!hold) return null;
     return {
       status: 'refused',
       reason: 'frequency_cap',
-      detail: `${previous.length} routine message(s) in the last 7 days (cap ${policy.frequencyCap.perDay}/day, ${policy.frequencyCap.perWeek}/week)`,
-      retryAt: retryAt.toUTC().toISO()!,
+      detail: `${hold.previous} routine message(s) in the last 7 days (cap ${policy.frequencyCap.perDay}/day, ${policy.frequencyCap.perWeek}/week)`,
+      retryAt: hold.until.toUTC().toISO()!,
     };
   }
 

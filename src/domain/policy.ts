@@ -1,7 +1,12 @@
 // The reminder policy: its validation schema and the defaults every new tenant starts with.
 import { Duration } from 'luxon';
 import { z } from 'zod';
-import { DEFAULT_REPLY_CONFIDENCE_THRESHOLD, type Policy } from '../workflows/contracts';
+import {
+  DEFAULT_AUTO_REPLY_LIMIT,
+  DEFAULT_CANCEL_QUESTION_TTL,
+  DEFAULT_REPLY_CONFIDENCE_THRESHOLD,
+  type Policy,
+} from '../workflows/contracts';
 
 const isoDuration = z
   .string()
@@ -43,6 +48,9 @@ export const policySchema = z.object({
   frequencyCap: z.object({ perDay: z.number().int().min(0), perWeek: z.number().int().min(0) }),
   fallbackToSms: z.boolean(),
   whatsappDeliveryWindow: isoDuration.nullable().optional(),
+  autoReplyLimit: z.number().int().min(0).max(10).optional(),
+  confirmCancelByReply: z.boolean().optional(),
+  cancelQuestionTtl: isoDuration.optional(),
 }) satisfies z.ZodType<Policy>;
 
 /** DESIGN §3 defaults. */
@@ -71,6 +79,9 @@ export function defaultPolicy(): Policy {
     frequencyCap: { perDay: 1, perWeek: 3 },
     fallbackToSms: true,
     whatsappDeliveryWindow: 'PT30M',
+    autoReplyLimit: DEFAULT_AUTO_REPLY_LIMIT,
+    confirmCancelByReply: true,
+    cancelQuestionTtl: DEFAULT_CANCEL_QUESTION_TTL,
   };
 }
 

@@ -101,9 +101,35 @@ export interface Policy {
    * fallbackToSms). Absent or null: only a reported failure triggers the fallback.
    */
   whatsappDeliveryWindow?: string | null;
+  /**
+   * Automatic answers to unclear replies per appointment in any 24 hours; past it, silence and needs
+   * attention (an auto-responder on the patient's phone must not start a conversation loop).
+   * Absent: DEFAULT_AUTO_REPLY_LIMIT.
+   */
+  autoReplyLimit?: number;
+  /**
+   * Whether a cancellation in the patient's own words is asked back ("Reply YES to cancel") before it
+   * is done, unless the wording is explicit. Absent: true.
+   */
+  confirmCancelByReply?: boolean;
+  /** How long that question stays open. Absent: DEFAULT_CANCEL_QUESTION_TTL. */
+  cancelQuestionTtl?: string;
 }
 
+export const DEFAULT_AUTO_REPLY_LIMIT = 2;
+export const DEFAULT_CANCEL_QUESTION_TTL = 'PT24H';
+export const DEFAULT_CANCEL_QUESTION_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A cancellation read at this confidence or above was said outright ("cancel", or NO to the
+ * reminder's own "NO to cancel"); below it ("I can't come"), it is asked back first.
+ */
+export const EXPLICIT_CANCEL_CONFIDENCE = 0.9;
+
+/** The contract version of LifecycleInput that new runs start with (version 1 runs carry none; see src/workflows/v1). */
+export const LIFECYCLE_VERSION = 2;
+
 export interface LifecycleInput {
+  version: typeof LIFECYCLE_VERSION;
   tenantId: string;
   /** Time zone of the clinic (IANA), used by activities only. */
   timeZone: string;
@@ -113,6 +139,10 @@ export interface LifecycleInput {
   bookingEventId?: string;
   /** When that booking event happened, by the booking system's clock (UTC ISO). */
   bookingOccurredAt?: string;
+  /** The touches, planned by the caller at start (it may read the time-zone database); absent: the workflow plans them. */
+  plan?: TouchPlanResult;
+  /** policy.cancelQuestionTtl in milliseconds, read by the caller (workflow code has no date library). */
+  cancelQuestionTtlMs?: number;
   /** Carried over by continue-as-new; absent on a fresh start. */
   carried?: CarriedState;
   /** History length at which the workflow continues as new even if the server does not suggest it. */
@@ -154,6 +184,8 @@ export interface Touch extends PlannedTouch {
 }
 
 export interface TimelineEntry {
+  /** Position in the appointment's whole timeline (PostgreSQL keeps it all; the workflow the recent part). Absent in version-1 runs. */
+  seq?: number;
   at: string;
   kind: string;
   detail?: string;
@@ -170,13 +202,36 @@ export interface MessageEntry {
   providerMessageId?: string;
 }
 
+/** What ARO's own database has not been told yet: written by the next recordAppointment, carried if need be. */
+export interface UnrecordedChanges {
+  /** A field the projection stores has changed. */
+  projection: boolean;
+  timeline: TimelineEntry[];
+  audit: AuditEntry[];
+  consent: ConsentCommand[];
+}
+
+/** The search attribute values the workflow last set (at start by the API, then upserted on change). */
+export interface IndexedValues {
+  status: AppointmentStatus;
+  needsAttention: boolean;
+  startsAt: string;
+}
+
+/** The state a lifecycle decides from. Bounded: the whole timeline and thread live in PostgreSQL. */
 export interface CarriedState {
   status: AppointmentStatus;
   needsAttention: string[];
   appointment: AppointmentDetails;
+  /** Pending touches and the most recent finished ones. */
   touches: Touch[];
+  /** The most recent timeline entries. */
   timeline: TimelineEntry[];
+  /** The most recent messages (for delivery tracking and the snapshot). */
   messages: MessageEntry[];
+  /** Sequence number of the next timeline entry. */
+  nextSeq: number;
+  patientWasMessaged: boolean;
   /** Bumped by every re-plan (reschedule, opt-in); prefixes touch ids so command ids never repeat. */
   planRevision: number;
   /** Bumped by every recorded state; orders projections. */
@@ -184,6 +239,16 @@ export interface CarriedState {
   optedOut: boolean;
   seenEvents: string[];
   attendance?: 'completed' | 'no_show';
+  /** The booking system's instant of the last booking change applied: older ones are ignored. */
+  lastBookingChangeAt?: string;
+  /** When the automatic answers to unclear replies went out (the last day's worth). */
+  autoReplies: string[];
+  /** A free-text cancellation waiting for the patient's YES. */
+  cancelQuestion?: { messageId: string; expiresAt: string };
+  unrecorded: UnrecordedChanges;
+  /** When a failed recordAppointment is tried again. */
+  recordRetryAt?: string;
+  indexed: IndexedValues;
 }
 
 export interface AppointmentSnapshot {
@@ -397,6 +462,8 @@ export interface TouchPlanResult {
 }
 
 export interface PlanFollowUpCommand {
+  /** Whose follow-up: its instant then meets the patient's frequency cap. */
+  tenantId?: string;
   timeZone: string;
   policy: Policy;
   appointment: AppointmentDetails;
@@ -405,11 +472,32 @@ export interface PlanFollowUpCommand {
   revision: number;
 }
 
-export interface RecordStateCommand {
+/** The read-model row: only the fields the Appointment table stores. */
+export interface AppointmentProjection {
+  externalId: string;
+  status: AppointmentStatus;
+  needsAttention: boolean;
+  startsAt: string;
+  patientName: string;
+  patientPhone: string;
+  provider: string | null;
+  location: string | null;
+  nextTouchAt: string | null;
+  nextTouchKind: TouchKind | null;
+}
+
+/** One recordAppointment: what changed since the last one. Every part is idempotent by its key. */
+export interface AppointmentRecordCommand {
   tenantId: string;
-  snapshot: AppointmentSnapshot;
-  /** Audit entries produced since the last record (each with a deterministic dedupe key). */
+  workflowId: string;
+  /** The lifecycle's first run id (stays the same through continue-as-new). */
+  lifecycleId: string;
+  /** Orders projections: a late retry never overwrites a newer row. */
+  revision: number;
+  projection?: AppointmentProjection;
+  timeline: TimelineEntry[];
   audit: AuditEntry[];
+  consent: ConsentCommand[];
 }
 
 export interface AuditEntry {

@@ -1,17 +1,29 @@
-// The appointment's state inside its workflow and the pure rules over it (no I/O, no clock):
-// what is due next, which statuses allow what, and the snapshot the query returns.
+// The appointment's state inside its workflow and the pure rules over it (no I/O, no clock): what
+// is due next, which statuses allow what, what the database has not been told yet, and the snapshot
+// the query returns. Everything it carries is bounded, however long the patient keeps writing.
 import {
   CLOSED_STATUSES,
   type AppointmentDetails,
+  type AppointmentProjection,
   type AppointmentSnapshot,
   type AuditEntry,
   type CarriedState,
+  type ConsentCommand,
+  type MessageEntry,
   type PlannedTouch,
   type Touch,
 } from './contracts';
 
 /** How many event ids are remembered for dedupe; older redeliveries are beyond any provider's retry window. */
 const SEEN_EVENTS_LIMIT = 200;
+/** The recent part of the timeline and thread the workflow keeps (the rest is in PostgreSQL). */
+export const RECENT_TIMELINE = 30;
+export const RECENT_MESSAGES = 20;
+/** Finished touches kept beside the pending ones (a reschedule adds a new set each time). */
+const RECENT_FINISHED_TOUCHES = 12;
+/** Past this many unrecorded timeline entries, the database is told even if nothing else changed. */
+const TIMELINE_FLUSH_THRESHOLD = 20;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 // The carried fields are declared once, in CarriedState; the class adds the rules over them.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -21,8 +33,6 @@ export interface LifecycleState extends CarriedState {}
 export class LifecycleState {
   /** Set when the lifecycle has nothing left to do; the workflow then completes. */
   closed = false;
-  /** Audit entries not yet written by recordAppointmentState. */
-  pendingAudit: AuditEntry[] = [];
 
   constructor(carried: CarriedState) {
     Object.assign(this, carried);
@@ -36,17 +46,23 @@ export class LifecycleState {
       touches: [],
       timeline: [],
       messages: [],
+      nextSeq: 0,
+      patientWasMessaged: false,
       planRevision: 0,
       stateVersion: 0,
       optedOut: false,
       seenEvents: [],
+      autoReplies: [],
+      unrecorded: { projection: true, timeline: [], audit: [], consent: [] },
+      // The API sets these at start, with the booking.
+      indexed: { status: 'scheduled', needsAttention: false, startsAt: appointment.startsAt },
     });
   }
 
-  /** What continue-as-new hands to the next run: everything but the per-run bookkeeping. */
+  /** What continue-as-new hands to the next run: everything but the per-run flag. */
   carry(): CarriedState {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { closed, pendingAudit, ...carried } = this;
+    const { closed, ...carried } = this;
     return carried;
   }
 
@@ -63,26 +79,63 @@ export class LifecycleState {
   }
 
   note(at: string, kind: string, detail?: string): void {
-    this.timeline.push({ at, kind, detail });
+    const entry = { seq: this.nextSeq++, at, kind, detail };
+    this.timeline.push(entry);
+    if (this.timeline.length > RECENT_TIMELINE) this.timeline.shift();
+    this.unrecorded.timeline.push(entry);
   }
 
   audit(entry: AuditEntry): void {
-    this.pendingAudit.push(entry);
+    this.unrecorded.audit.push(entry);
+  }
+
+  consent(command: ConsentCommand): void {
+    this.unrecorded.consent.push(command);
+  }
+
+  /** Marks a change of a field the projection stores. */
+  changed(): void {
+    this.unrecorded.projection = true;
+  }
+
+  setStatus(status: CarriedState['status']): void {
+    if (this.status !== status) this.changed();
+    this.status = status;
   }
 
   raiseAttention(reason: string): void {
-    if (!this.needsAttention.includes(reason)) this.needsAttention.push(reason);
+    if (!this.needsAttention.includes(reason)) {
+      this.needsAttention.push(reason);
+      this.changed();
+    }
   }
 
   clearAttention(...reasons: string[]): void {
-    this.needsAttention = this.needsAttention.filter((r) => !reasons.some((x) => r === x || r.startsWith(`${x}:`)));
+    const left = this.needsAttention.filter((r) => !reasons.some((x) => r === x || r.startsWith(`${x}:`)));
+    if (left.length !== this.needsAttention.length) this.changed();
+    this.needsAttention = left;
+  }
+
+  addMessage(message: MessageEntry): void {
+    this.messages.push(message);
+    if (this.messages.length > RECENT_MESSAGES) this.messages.shift();
+    if (message.direction === 'outbound') this.patientWasMessaged = true;
   }
 
   addTouches(planned: PlannedTouch[]): void {
     for (const t of planned) {
       if (!this.touches.some((x) => x.id === t.id)) this.touches.push({ ...t, state: 'pending' });
     }
-    this.touches.sort((a, b) => a.at.localeCompare(b.at));
+    this.sortTouches();
+  }
+
+  /** Orders touches by instant (as instants: "+010000-…" years do not sort as text) and forgets old finished ones. */
+  sortTouches(): void {
+    this.touches.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const finished = this.touches.filter((t) => t.state !== 'pending');
+    const forget = new Set(finished.slice(0, Math.max(0, finished.length - RECENT_FINISHED_TOUCHES)));
+    if (forget.size > 0) this.touches = this.touches.filter((t) => !forget.has(t));
+    this.changed();
   }
 
   /** Cancels pending touches matching `which`; returns how many. */
@@ -95,6 +148,7 @@ export class LifecycleState {
         n++;
       }
     }
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -102,9 +156,40 @@ export class LifecycleState {
     return this.touches.find((t) => t.state === 'pending');
   }
 
-  /** Whether the patient has been told anything yet (a cancellation of an unannounced booking stays silent). */
-  get patientWasMessaged(): boolean {
-    return this.messages.some((m) => m.direction === 'outbound');
+  /** Whether an automatic answer to an unclear reply may go at `nowMs` (and counts it if so). */
+  takeAutoReply(nowMs: number, limit: number): boolean {
+    this.autoReplies = this.autoReplies.filter((at) => nowMs - Date.parse(at) < DAY_MS);
+    if (this.autoReplies.length >= limit) return false;
+    this.autoReplies.push(new Date(nowMs).toISOString());
+    return true;
+  }
+
+  /** Whether the database must be told now rather than with the next change. */
+  get mustRecord(): boolean {
+    const u = this.unrecorded;
+    return u.projection || u.audit.length > 0 || u.consent.length > 0 || u.timeline.length >= TIMELINE_FLUSH_THRESHOLD;
+  }
+
+  get hasUnrecorded(): boolean {
+    const u = this.unrecorded;
+    return this.mustRecord || u.timeline.length > 0;
+  }
+
+  projection(): AppointmentProjection {
+    const a = this.appointment;
+    const next = this.nextPending();
+    return {
+      externalId: a.externalId,
+      status: this.status,
+      needsAttention: this.needsAttention.length > 0,
+      startsAt: a.startsAt,
+      patientName: a.patient.name,
+      patientPhone: a.patient.phone,
+      provider: a.provider ?? null,
+      location: a.location ?? null,
+      nextTouchAt: next?.at ?? null,
+      nextTouchKind: next?.kind ?? null,
+    };
   }
 
   snapshot(workflowId: string, tenantId: string, policyVersion: number): AppointmentSnapshot {

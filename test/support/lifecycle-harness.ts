@@ -8,6 +8,8 @@ import { runWorkers, type RunningWorkers } from '../../worker';
 import type { MessagingProvider } from '../../src/activities/providers/messaging-provider';
 import { loadConfig } from '../../src/config';
 import type { Db } from '../../src/db/prisma';
+import { lifecycleInput } from '../../src/api/appointments/lifecycle-input';
+import { initialSearchAttributes } from '../../src/api/appointments/appointment-workflows.service';
 import { parsePolicy } from '../../src/domain/policy';
 import { appointmentLifecycle } from '../../src/workflows/appointment-lifecycle';
 import {
@@ -23,7 +25,7 @@ export const CLINIC_ZONE = 'America/New_York';
 export async function startWorkers(
   env: TestWorkflowEnvironment,
   db: Db,
-  opts: { maxCachedWorkflows?: number; providers?: Record<string, MessagingProvider> } = {},
+  opts: { providers?: Record<string, MessagingProvider> } = {},
 ): Promise<RunningWorkers> {
   const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200' });
   return runWorkers({ config, db, connection: env.nativeConnection, ...opts });
@@ -37,6 +39,13 @@ export function uniquePhone(): string {
 /** An instant `days` after `fromMs`, at `hour`:`minute` clinic time. */
 export function clinicTime(fromMs: number, days: number, hour: number, minute = 0): DateTime {
   return DateTime.fromMillis(fromMs, { zone: CLINIC_ZONE }).plus({ days }).set({ hour, minute, second: 0, millisecond: 0 });
+}
+
+const startedWorkflowIds: string[] = [];
+
+/** The workflows started since the last call (a suite replays their histories after each test). */
+export function takeStartedWorkflowIds(): string[] {
+  return startedWorkflowIds.splice(0);
 }
 
 export interface StartedAppointment {
@@ -57,18 +66,17 @@ export async function startAppointment(
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const externalId = `ext-${randomUUID()}`;
   const phone = opts.phone ?? uniquePhone();
+  const appointment = {
+    externalId,
+    startsAt: startsAt.toUTC().toISO()!,
+    durationMinutes: 30,
+    patient: { name: 'Ana Ruiz', phone, locale: opts.locale ?? 'en' },
+    provider: 'Dr. Lee',
+  };
+  // Planned as the API plans it, by the test server's clock (which runs ahead of the wall clock).
+  const policied = { ...tenant, policy: { ...parsePolicy(tenant.policy), ...opts.policy } };
   const input: LifecycleInput = {
-    tenantId,
-    timeZone: tenant.timeZone,
-    policy: { ...parsePolicy(tenant.policy), ...opts.policy },
-    appointment: {
-      externalId,
-      startsAt: startsAt.toUTC().toISO()!,
-      durationMinutes: 30,
-      patient: { name: 'Ana Ruiz', phone, locale: opts.locale ?? 'en' },
-      provider: 'Dr. Lee',
-    },
-    bookingEventId: `evt-${externalId}`,
+    ...lifecycleInput(policied, appointment, { id: `evt-${externalId}` }, new Date(await env.currentTimeMs())),
     historyLimit: opts.historyLimit,
   };
   const workflowId = appointmentWorkflowId(tenantId, externalId);
@@ -76,7 +84,9 @@ export async function startAppointment(
     workflowId,
     taskQueue: 'aro-core',
     args: [input],
+    typedSearchAttributes: initialSearchAttributes(input),
   });
+  startedWorkflowIds.push(workflowId);
   return { handle, workflowId, externalId, phone, input };
 }
 

@@ -63,13 +63,24 @@ export async function startTestTemporal(): Promise<TestTemporal> {
   return { address: server.address, namespace, stop: server.stop };
 }
 
+/** The SDK gives the Java server 5 seconds to listen, which a busy 2-core machine can miss: try again. */
+async function startTimeSkippingServer(path: string, attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    } catch (err) {
+      if (attempt >= attempts || !String(err).includes('did not start within')) throw err;
+    }
+  }
+}
+
 /**
  * Temporal's time-skipping test server, from the Java build our toolchain provides (never a
  * download), with ARO's search attributes registered in its `default` namespace.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = await ensureTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await startTimeSkippingServer(path);
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   } catch (err) {

@@ -3,6 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
 import type { Prisma } from '../../generated/prisma/client';
+import type { AppointmentSnapshot } from '../../workflows/contracts';
 import type { AppointmentFilter } from '../graphql/dto/appointment-filter.input';
 import type { PageArgs } from '../graphql/dto/page.args';
 import type { Appointment, AppointmentSummary } from '../graphql/models/appointment.model';
@@ -42,22 +43,39 @@ export class AppointmentReads {
     return toConnection(rows, page.first, totalCount, (r) => [r.startsAt.toISOString(), r.externalId], summaryFromProjection);
   }
 
-  /** Null when the tenant has no such appointment. */
+  /**
+   * Null when the tenant has no such appointment. The state is live from the workflow; the whole
+   * thread and timeline come from PostgreSQL (the workflow keeps only their recent part).
+   */
   async get(tenantId: string, externalId: string): Promise<Appointment | null> {
     const live = await this.workflows.snapshot(tenantId, externalId);
-    if (live) return appointmentFromSnapshot(live);
-    return this.closed(tenantId, externalId);
+    return live ? this.withStoredHistory(live) : this.closed(tenantId, externalId);
+  }
+
+  /** A workflow's snapshot with the stored timeline and thread. */
+  async withStoredHistory(live: AppointmentSnapshot): Promise<Appointment> {
+    const [timeline, messages] = await Promise.all([this.timeline(live.tenantId, live.workflowId), this.messages(live.tenantId, live.workflowId)]);
+    return appointmentFromSnapshot(live, timeline, messages);
   }
 
   /** The appointment as the projection last recorded it, or null when it was never projected. */
   async closed(tenantId: string, externalId: string): Promise<Appointment | null> {
     const row = await this.db.appointment.findUnique({ where: { tenantId_externalId: { tenantId, externalId } } });
     if (!row) return null;
-    const [audit, messages] = await Promise.all([
+    const [timeline, audit, messages] = await Promise.all([
+      this.timeline(tenantId, row.workflowId),
       this.db.auditEvent.findMany({ where: { tenantId, subject: row.workflowId }, orderBy: { at: 'asc' } }),
-      this.db.message.findMany({ where: { tenantId, appointmentId: row.workflowId }, orderBy: { createdAt: 'asc' } }),
+      this.messages(tenantId, row.workflowId),
     ]);
-    return appointmentFromProjection(row, audit, messages);
+    return appointmentFromProjection(row, timeline, audit, messages);
+  }
+
+  private timeline(tenantId: string, workflowId: string) {
+    return this.db.timelineEntry.findMany({ where: { tenantId, workflowId }, orderBy: [{ at: 'asc' }, { seq: 'asc' }] });
+  }
+
+  private messages(tenantId: string, workflowId: string) {
+    return this.db.message.findMany({ where: { tenantId, appointmentId: workflowId }, orderBy: { createdAt: 'asc' } });
   }
 }
 

@@ -11,7 +11,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type SignalDefinition } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type SearchAttributePair, type SignalDefinition } from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
   WORKFLOW_TYPE,
@@ -69,6 +69,16 @@ export class StaffActionRefusedError extends Error {
     super(message);
     this.name = 'StaffActionRefusedError';
   }
+}
+
+/** The search attributes a lifecycle starts with; the workflow upserts them only when they change. */
+export function initialSearchAttributes(input: LifecycleInput): SearchAttributePair[] {
+  return [
+    { key: searchAttributes.tenantId, value: input.tenantId },
+    { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
+    { key: searchAttributes.startsAt, value: new Date(input.appointment.startsAt) },
+    { key: searchAttributes.needsAttention, value: false },
+  ];
 }
 
 const staffUpdates = { confirm: confirmUpdate, cancel: cancelUpdate, resendReminder: resendReminderUpdate } as const;
@@ -178,7 +188,6 @@ export class AppointmentWorkflows {
   }
 
   private startOptions(workflowId: string, input: LifecycleInput): WorkflowStartOptions<(input: LifecycleInput) => Promise<void>> {
-    const { tenantId, appointment } = input;
     return {
       workflowId,
       taskQueue: this.config.ARO_CORE_TASK_QUEUE,
@@ -188,13 +197,8 @@ export class AppointmentWorkflows {
       // One fairness key per clinic: the server dispatches the core queue's tasks round-robin
       // across clinics, so one clinic's burst does not queue everyone else's appointments behind it
       // (needs matching.enableFairness on the Temporal server; ignored without it).
-      priority: { fairnessKey: tenantId },
-      typedSearchAttributes: [
-        { key: searchAttributes.tenantId, value: tenantId },
-        { key: searchAttributes.status, value: 'scheduled' satisfies AppointmentStatus },
-        { key: searchAttributes.startsAt, value: new Date(appointment.startsAt) },
-        { key: searchAttributes.needsAttention, value: false },
-      ],
+      priority: { fairnessKey: input.tenantId },
+      typedSearchAttributes: initialSearchAttributes(input),
     };
   }
 

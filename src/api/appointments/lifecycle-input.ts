@@ -1,8 +1,11 @@
 // Turns a tenant and a booked appointment into the plain data an appointment workflow starts from.
-// Done here, outside the workflow, because it reads the tenant's stored policy and parses dates.
+// Done here, outside the workflow, because it reads the tenant's stored policy, parses dates and
+// plans the touches with the time-zone database (which workflow code may not read).
+import { Duration } from 'luxon';
 import { parsePolicy } from '../../domain/policy';
+import { planTouches } from '../../domain/touch-schedule';
 import type { Tenant } from '../../generated/prisma/client';
-import type { AppointmentDetails, LifecycleInput } from '../../workflows/contracts';
+import { LIFECYCLE_VERSION, type AppointmentDetails, type LifecycleInput } from '../../workflows/contracts';
 import type { BookedAppointment } from '../webhooks/booking-event.schema';
 
 /** What a booking system means when it leaves the length out. */
@@ -24,12 +27,39 @@ export function appointmentDetails(tenant: Tenant, booked: BookedAppointment): A
   };
 }
 
-export function lifecycleInput(tenant: Tenant, appointment: AppointmentDetails, bookingEventId: string): LifecycleInput {
+export interface BookingEventRef {
+  id: string;
+  /** When the booking system says it happened (UTC ISO). */
+  occurredAt?: string;
+}
+
+/**
+ * The workflow's input, its touches planned as of `now` (the workflow's own clock when a test
+ * server runs it ahead of the wall clock).
+ */
+export function lifecycleInput(
+  tenant: { id: string; timeZone: string; policy: unknown },
+  appointment: AppointmentDetails,
+  event: BookingEventRef,
+  now: Date = new Date(),
+): LifecycleInput {
+  const policy = parsePolicy(tenant.policy);
   return {
+    version: LIFECYCLE_VERSION,
     tenantId: tenant.id,
     timeZone: tenant.timeZone,
     appointment,
-    policy: parsePolicy(tenant.policy),
-    bookingEventId,
+    policy,
+    bookingEventId: event.id,
+    bookingOccurredAt: event.occurredAt,
+    plan: planTouches({
+      timeZone: tenant.timeZone,
+      policy,
+      appointment,
+      now: now.toISOString(),
+      revision: 0,
+      includeBookingConfirmation: true,
+    }),
+    cancelQuestionTtlMs: policy.cancelQuestionTtl ? Duration.fromISO(policy.cancelQuestionTtl).toMillis() : undefined,
   };
 }

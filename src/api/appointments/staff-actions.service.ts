@@ -12,7 +12,6 @@ import type { Appointment } from '../graphql/models/appointment.model';
 import { DB } from '../tokens';
 import { bookingEventSchema } from '../webhooks/booking-event.schema';
 import { AppointmentReads } from './appointment-reads.service';
-import { appointmentFromSnapshot } from './appointment-view';
 import { AppointmentWorkflows, StaffActionRefusedError, type StaffActionName } from './appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from './lifecycle-input';
 
@@ -57,7 +56,7 @@ export class StaffActions {
     const tenant = await this.db.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
     // An event id of its own, as a booking system's would be: the workflow remembers it, so a retry is no second booking.
     const eventId = `api:${caller.keyId}:${randomUUID()}`;
-    await this.workflows.book(lifecycleInput(tenant, appointmentDetails(tenant, booked), eventId), eventId);
+    await this.workflows.book(lifecycleInput(tenant, appointmentDetails(tenant, booked), { id: eventId }), eventId);
     const created = await this.reads.get(caller.tenantId, booked.externalId);
     if (!created) throw new Error(`appointment ${booked.externalId} vanished right after it was booked`);
     return created;
@@ -69,7 +68,7 @@ export class StaffActions {
     }
     try {
       const by = { actor: caller.keyName, ...(reason ? { reason } : {}) };
-      return appointmentFromSnapshot(await this.workflows.staffAction(caller.tenantId, externalId, action, by));
+      return await this.reads.withStoredHistory(await this.workflows.staffAction(caller.tenantId, externalId, action, by));
     } catch (err) {
       if (err instanceof StaffActionRefusedError) throw refused(err.message, externalId);
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -96,7 +96,7 @@ export class BookingWebhooks {
     switch (event.type) {
       case 'appointment.created':
       case 'appointment.updated': {
-        const input = { ...lifecycleInput(tenant, appointmentDetails(tenant, event.appointment), event.id), bookingOccurredAt: occurredAt };
+        const input = lifecycleInput(tenant, appointmentDetails(tenant, event.appointment), { id: event.id, occurredAt });
         return event.type === 'appointment.created' ? this.workflows.book(input, event.id) : this.workflows.updateBooking(input, event.id);
       }
       case 'appointment.cancelled':
