@@ -1,7 +1,8 @@
 // The worker process: the core worker (appointment workflows and bookkeeping on aro-core) and
 // one executor worker per tenant queue (skills). `npm run worker` runs it against DATABASE_URL
-// and TEMPORAL_ADDRESS; `npm run dev` runs it in-process.
-import { NativeConnection, Worker } from '@temporalio/worker';
+// and TEMPORAL_ADDRESS; `npm run dev` runs it in-process. Every Worker is supervised (restarted
+// when it fails); the process answers probes and scrapes on ARO_WORKER_HTTP_PORT.
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createBookkeepingActivities } from './src/activities';
 import { createDevOutbox } from './src/activities/providers/dev-outbox';
 import type { MessagingProvider } from './src/activities/providers/messaging-provider';
@@ -9,7 +10,10 @@ import { createTwilioProvider } from './src/activities/providers/twilio';
 import { loadConfig, type AroConfig } from './src/config';
 import { createPrisma, type Db } from './src/db/prisma';
 import { credentialCipher } from './src/secrets/credential-cipher';
+import { SupervisedWorker, type WorkerStatuses } from './src/worker/supervised-worker';
 import { TenantWorkers } from './src/worker/tenant-workers';
+import { createTemporalWorker, type WorkerFactory } from './src/worker/worker-factory';
+import { startWorkerHttp } from './src/worker/worker-http';
 import { workflowBundle } from './src/worker/workflow-bundle';
 
 export interface RunWorkersOptions {
@@ -20,9 +24,11 @@ export interface RunWorkersOptions {
   providers?: Record<string, MessagingProvider>;
   /** How many workflows the core worker keeps in memory (the SDK's default when absent). */
   maxCachedWorkflows?: number;
+  /** Builds each Worker; Temporal's Worker.create unless given. */
+  createWorker?: WorkerFactory;
 }
 
-export interface RunningWorkers {
+export interface RunningWorkers extends WorkerStatuses {
   tenants: TenantWorkers;
   /** Resolves when every worker has stopped. */
   done: Promise<void>;
@@ -36,14 +42,26 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
     twilio: createTwilioProvider({ apiBaseUrl: config.ARO_TWILIO_API_URL, timeoutMs: config.ARO_TWILIO_TIMEOUT_MS }),
     ...opts.providers,
   };
-  const core = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+  const createWorker = opts.createWorker ?? createTemporalWorker;
+  const bundle = await workflowBundle();
+  const core = new SupervisedWorker({
     taskQueue: config.ARO_CORE_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: createBookkeepingActivities({ db }),
-    maxCachedWorkflows: opts.maxCachedWorkflows,
+    create: () =>
+      createWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.ARO_CORE_TASK_QUEUE,
+        workflowBundle: bundle,
+        activities: createBookkeepingActivities({ db }),
+        maxCachedWorkflows: opts.maxCachedWorkflows,
+      }),
   });
+  await core.start();
+  if (core.status.state !== 'running') {
+    // At start-up a failure is most likely the settings (address, namespace): say so at once.
+    await core.shutdown();
+    throw new Error(`the core worker on ${config.ARO_CORE_TASK_QUEUE} did not start: ${core.status.lastError}`);
+  }
   const tenants = new TenantWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -55,29 +73,40 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
       planLimits: config.ARO_PLAN_LIMITS,
     },
     refreshMs: config.ARO_TENANT_REFRESH_MS,
+    createWorker,
   });
-  await tenants.start();
-  const coreDone = core.run();
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
-    stopping ??= (async () => {
-      if (core.getState() === 'RUNNING') core.shutdown();
-      await Promise.all([coreDone, tenants.shutdown()]);
-    })();
+    stopping ??= Promise.all([core.shutdown(), tenants.shutdown()]).then(() => stopped());
     return stopping;
   };
-  return { tenants, done: coreDone.then(() => shutdown()), shutdown };
+  try {
+    await tenants.start();
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  return { tenants, done, shutdown, statuses: () => [core.status, ...tenants.statuses()] };
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (or run `npm run dev`)');
   const db = createPrisma(config.DATABASE_URL);
+  // The process's own signal handlers stop the supervisors, which stop their Workers; Temporal's
+  // runtime stopping the Workers behind their back would read as failures to restart.
+  Runtime.install({ shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const workers = await runWorkers({ config, db, connection });
-  console.log(`[aro-worker] polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} tenant queue(s)`);
+  const http = await startWorkerHttp({ workers, port: config.ARO_WORKER_HTTP_PORT });
+  console.log(
+    `[aro-worker] polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} tenant queue(s); probes and metrics on ${http.url}`,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void workers.shutdown());
   await workers.done;
+  await http.close();
   await connection.close();
   await db.$disconnect();
 }

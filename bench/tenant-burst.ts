@@ -78,7 +78,7 @@ export async function runBurst(reminders: number, ratePerSecond: number, tempora
   try {
     const startsAt = DateTime.now().plus({ days: 3 }).set({ hour: 11, minute: 0 }).toUTC().toISO()!;
     // Booked the way the booking webhook books: the API's own Temporal calls, fairness key included.
-    const workflows = new AppointmentWorkflows(client, config);
+    const workflows = new AppointmentWorkflows(client, config, db);
     const book = (tenant: typeof busy, phone: string) => {
       const externalId = `ext-${randomUUID()}`;
       const appointment = { externalId, startsAt, durationMinutes: 30, patient: { name: 'Pat Doe', phone, locale: 'en' } };

@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApi } from '../src/api/main';
 import { loadConfig } from '../src/config';
@@ -143,12 +143,16 @@ async function main(): Promise<void> {
 
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
 
+    // Ctrl-C stops the worker supervisors (below), which stop their Workers; Temporal's runtime doing
+    // it behind their back would read as failures to restart.
+    Runtime.install({ shutdownSignals: [] });
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => nativeConnection.close());
     const workers = await runWorkers({ config, db, connection: nativeConnection });
     stops.push(() => workers.shutdown());
 
-    const api = await startApi({ config, db, temporal: client, port: config.ARO_API_PORT, host: '127.0.0.1' });
+    // In one process the API's /readyz and /metrics also cover the workers.
+    const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
     const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };

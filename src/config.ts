@@ -23,6 +23,7 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   ARO_CORE_TASK_QUEUE: z.string().min(1).default('aro-core'),
   ARO_API_PORT: port.default(3000),
+  ARO_WORKER_HTTP_PORT: port.default(3001),
   ARO_PUBLIC_URL: z.string().url().optional(),
   ARO_DEV_MODE: z
     .enum(['0', '1', 'true', 'false'])

@@ -223,7 +223,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
         location: 'Harbour Dental, Room 2',
       };
       // The touches are planned by the API as of now (see lifecycle-input.ts); the rest is the booking.
-      const { plan, cancelQuestionTtlMs, ...booked } = input;
+      const { plan, cancelQuestionTtlMs, projected, ...booked } = input;
       assert.deepEqual(booked, {
         version: LIFECYCLE_VERSION,
         tenantId,
@@ -235,6 +235,9 @@ describe('API: booking webhooks, dev replies and probes', function () {
       });
       assert.ok(plan && plan.touches.length > 0, 'the API plans the touches');
       assert.equal(typeof cancelQuestionTtlMs, 'number');
+      assert.ok(projected, 'and the first projection row');
+      const row = await db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId, externalId } } });
+      assert.deepEqual([row.workflowId, row.status, row.revision], [workflowIdOf(externalId), 'scheduled', 0]);
       // Started, not signal-with-started: the booking is the start input, and no signal repeats it.
       assert.deepEqual(await signalsOf(workflowIdOf(externalId)), []);
       assert.deepEqual(await ledgerOf(event.id), { state: 'applied', claimedAt: null });
@@ -351,16 +354,9 @@ describe('API: booking webhooks, dev replies and probes', function () {
         // No worker runs here: ending the run by hand stands in for a lifecycle that completed.
         await client.workflow.getHandle(workflowId).terminate('the visit is over');
         // ...and the projection and timeline its worker would have written.
-        await db.appointment.create({
-          data: {
-            tenantId,
-            externalId,
-            workflowId,
-            status: 'completed',
-            startsAt: new Date('2030-03-14T16:30:00Z'),
-            patientName: 'Rosa Díaz',
-            patientPhone: '+14155550123',
-          },
+        await db.appointment.update({
+          where: { tenantId_externalId: { tenantId, externalId } },
+          data: { status: 'completed', revision: 7 },
         });
         await db.timelineEntry.create({
           data: { tenantId, workflowId, lifecycleId: runId, seq: 1, at: new Date('2030-03-14T17:05:00Z'), kind: 'appointment.completed' },
@@ -529,19 +525,8 @@ describe('API: booking webhooks, dev replies and probes', function () {
       const from = '+14155550177';
       const created = bookingEvent('appointment.created', externalId);
       created.appointment.patient.phone = from;
+      // The API writes the appointment's first projection row when it starts the lifecycle.
       assert.equal((await deliver(created)).status, 202);
-      // The worker would write this projection row; no worker runs here, so the test writes it.
-      await db.appointment.create({
-        data: {
-          tenantId,
-          externalId,
-          workflowId: workflowIdOf(externalId),
-          status: 'scheduled',
-          startsAt: new Date('2030-03-14T16:30:00Z'),
-          patientName: 'Rosa Díaz',
-          patientPhone: from,
-        },
-      });
 
       const answer = await postJson(`/dev/inbound/${tenantId}`, { from, body: 'YES' });
 

@@ -1,11 +1,14 @@
 // Writes what an appointment's workflow decided to PostgreSQL: consent changes, the read-model row,
-// the timeline and the audit entries of the step. Every part is idempotent by its key, so a retried
-// step records once; consent goes first because the send skill reads it.
+// the timeline and the audit entries of the step (and, after the visit, plans the follow-up in the
+// same step). Every part is idempotent by its key, so a retried step records once; consent goes
+// first because the send skill reads it.
+import { writeProjection } from '../db/appointment-projection';
 import type { Db } from '../db/prisma';
 import type { Prisma } from '../generated/prisma/client';
-import type { AppointmentRecordCommand, AuditEntry } from '../workflows/contracts';
+import type { AppointmentProjection, AppointmentRecordCommand, AppointmentRecordResult, AuditEntry, TouchPlanResult } from '../workflows/contracts';
 import type { RecordStateCommandV1 } from '../workflows/v1/lifecycle-state-v1';
 import { recordConsentChange } from './consent';
+import { createPlanningActivities } from './planning';
 
 async function writeAudit(db: Db, tenantId: string, audit: AuditEntry[]): Promise<void> {
   if (audit.length === 0) return;
@@ -24,25 +27,21 @@ async function writeAudit(db: Db, tenantId: string, audit: AuditEntry[]): Promis
   });
 }
 
+/** The projection with a planned follow-up counted in its next touch. */
+function withFollowUp(p: AppointmentProjection, plan: TouchPlanResult, now: string): AppointmentProjection {
+  const ahead = plan.touches.filter((t) => Date.parse(t.at) > Date.parse(now));
+  const candidates = [...(p.nextTouchAt ? [{ at: p.nextTouchAt, kind: p.nextTouchKind! }] : []), ...ahead];
+  const next = candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  return { ...p, nextTouchAt: next?.at ?? null, nextTouchKind: next?.kind ?? null };
+}
+
 export function createAppointmentRecord({ db }: { db: Db }) {
-  return async function recordAppointment(cmd: AppointmentRecordCommand): Promise<void> {
+  const planning = createPlanningActivities({ db });
+  return async function recordAppointment(cmd: AppointmentRecordCommand): Promise<AppointmentRecordResult> {
     for (const change of cmd.consent) await recordConsentChange(db, change);
-    const p = cmd.projection;
-    if (p) {
-      // The revision guard keeps a late, retried projection from overwriting a newer one.
-      await db.$executeRaw`
-        INSERT INTO "Appointment" ("tenantId", "externalId", "workflowId", "status", "needsAttention", "startsAt",
-          "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "revision", "updatedAt")
-        VALUES (${cmd.tenantId}, ${p.externalId}, ${cmd.workflowId}, ${p.status}, ${p.needsAttention}, ${new Date(p.startsAt)},
-          ${p.patientName}, ${p.patientPhone}, ${p.provider}, ${p.location},
-          ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${cmd.revision}, now())
-        ON CONFLICT ("tenantId", "externalId") DO UPDATE SET
-          "workflowId" = EXCLUDED."workflowId", "status" = EXCLUDED."status", "needsAttention" = EXCLUDED."needsAttention",
-          "startsAt" = EXCLUDED."startsAt", "patientName" = EXCLUDED."patientName", "patientPhone" = EXCLUDED."patientPhone",
-          "provider" = EXCLUDED."provider", "location" = EXCLUDED."location", "nextTouchAt" = EXCLUDED."nextTouchAt",
-          "nextTouchKind" = EXCLUDED."nextTouchKind", "revision" = EXCLUDED."revision", "updatedAt" = now()
-        WHERE "Appointment"."revision" <= EXCLUDED."revision"`;
-    }
+    const followUp = cmd.followUp ? await planning.planFollowUp(cmd.followUp) : undefined;
+    const p = cmd.projection && followUp && cmd.followUp ? withFollowUp(cmd.projection, followUp, cmd.followUp.now) : cmd.projection;
+    if (p) await writeProjection(db, { tenantId: cmd.tenantId, workflowId: cmd.workflowId, revision: cmd.revision, projection: p });
     if (cmd.timeline.length > 0) {
       await db.timelineEntry.createMany({
         data: cmd.timeline.map((t) => ({
@@ -58,6 +57,7 @@ export function createAppointmentRecord({ db }: { db: Db }) {
       });
     }
     await writeAudit(db, cmd.tenantId, cmd.audit);
+    return { projection: p, followUp };
   };
 }
 

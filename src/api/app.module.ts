@@ -10,12 +10,15 @@ import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
 import { CLINIC_GRAPHQL_PROVIDERS, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
+import { WORKER_STATUSES } from './health/worker-statuses.token';
 import { JsonErrorFilter } from './http/json-error.filter';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { WorkerQueueMetrics } from './metrics/worker-queue-metrics';
 import { DevInboundController } from './replies/dev-inbound.controller';
 import { InboundReplies } from './replies/inbound-replies.service';
 import { credentialCipher } from '../secrets/credential-cipher';
+import type { WorkerStatuses } from '../worker/supervised-worker';
 import { ARO_CONFIG, CREDENTIAL_CIPHER, DB, TEMPORAL_CLIENT } from './tokens';
 import { TwilioInbound } from './twilio/twilio-inbound.service';
 import { TwilioSignatures } from './twilio/twilio-signature.service';
@@ -31,12 +34,14 @@ export interface ApiDeps {
   config: AroConfig;
   db: Db;
   temporal: Client;
+  /** Workers running in this same process (`npm run dev`): /readyz and /metrics then cover them. */
+  workers?: WorkerStatuses;
 }
 
 @Module({})
 class AppModule {}
 
-export function createAppModule({ config, db, temporal }: ApiDeps): DynamicModule {
+export function createAppModule({ config, db, temporal, workers }: ApiDeps): DynamicModule {
   return {
     module: AppModule,
     imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions({ config, db }))],
@@ -55,6 +60,8 @@ export function createAppModule({ config, db, temporal }: ApiDeps): DynamicModul
       { provide: CREDENTIAL_CIPHER, useValue: credentialCipher(config) },
       { provide: APP_FILTER, useClass: JsonErrorFilter },
       ApiMetrics,
+      ...(workers ? [{ provide: WORKER_STATUSES, useValue: workers }] : []),
+      WorkerQueueMetrics,
       AppointmentWorkflows,
       BookingWebhooks,
       CachedTenants,

@@ -1,16 +1,19 @@
-// The executor side: one Temporal Worker per tenant task queue, hosting that tenant's skills.
-// New tenants, and changed rate settings, are picked up by polling the tenant registry, so no
-// restart is needed.
-import { NativeConnection, Worker } from '@temporalio/worker';
+// The executor side: one supervised Temporal Worker per tenant task queue, hosting that tenant's
+// skills. New tenants, and changed rate settings, are picked up by polling the tenant registry, so no
+// restart is needed; a tenant's Worker that fails is restarted on its own (supervised-worker.ts).
+import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createSkillActivities, type ActivityDeps } from '../activities';
 import { tenantTaskQueue } from '../routing/tenant-task-queue';
+import { SupervisedWorker, type WorkerStatus } from './supervised-worker';
+import type { WorkerFactory } from './worker-factory';
 
 export interface TenantWorkersOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
   refreshMs: number;
+  createWorker: WorkerFactory;
 }
 
 interface TenantSettings {
@@ -25,8 +28,7 @@ interface TenantSettings {
 const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
 
 interface TenantWorker {
-  worker: Worker;
-  done: Promise<void>;
+  supervisor: SupervisedWorker;
   /** The settings it was built with; a change replaces the worker. */
   settingsKey: string;
 }
@@ -53,6 +55,11 @@ export class TenantWorkers {
     return [...this.running.keys()].map(tenantTaskQueue);
   }
 
+  /** One per tenant queue; a worker being replaced after a settings change is not listed. */
+  statuses(): WorkerStatus[] {
+    return [...this.running.values()].map(({ supervisor }) => supervisor.status);
+  }
+
   async refresh(): Promise<void> {
     const tenants = await (this.opts.deps.db as Db).tenant.findMany({ select: { id: true, channels: true } });
     for (const tenant of tenants) {
@@ -61,39 +68,45 @@ export class TenantWorkers {
       const settingsKey = JSON.stringify([maxActivitiesPerSecond, maxConcurrentActivities]);
       const current = this.running.get(tenant.id);
       if (current?.settingsKey === settingsKey) continue;
-      // The new worker polls beside the old one until the old one has finished what it holds.
-      if (current) this.retire(current);
-      const worker = await Worker.create({
-        connection: this.opts.connection,
-        namespace: this.opts.namespace,
-        taskQueue: tenantTaskQueue(tenant.id),
-        activities: createSkillActivities(this.opts.deps, tenant.id),
-        maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,
-        // The server's limit holds across every executor polling the queue; the worker's own keeps
-        // this executor within it too. Both admit short bursts (bench/tenant-burst.ts: up to about
-        // twice the rate within one second, the rate on average).
-        maxActivitiesPerSecond,
-        maxConcurrentActivityTaskExecutions: maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+      const taskQueue = tenantTaskQueue(tenant.id);
+      const supervisor = new SupervisedWorker({
+        taskQueue,
+        tenantId: tenant.id,
+        restartsBefore: current?.supervisor.status.restarts,
+        create: () =>
+          this.opts.createWorker({
+            connection: this.opts.connection,
+            namespace: this.opts.namespace,
+            taskQueue,
+            activities: createSkillActivities(this.opts.deps, tenant.id),
+            maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,
+            // The server's limit holds across every executor polling the queue; the worker's own keeps
+            // this executor within it too. Both admit short bursts (bench/tenant-burst.ts: up to about
+            // twice the rate within one second, the rate on average).
+            maxActivitiesPerSecond,
+            maxConcurrentActivityTaskExecutions: maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+          }),
       });
-      const done = worker.run().catch((err) => console.error(`[aro-worker] tenant ${tenant.id} worker failed:`, err));
-      this.running.set(tenant.id, { worker, done, settingsKey });
+      // A clinic whose worker cannot start is reported (restarting) and retried; the others go on.
+      // Listed once its first start is over, so that a clinic being picked up never reads as down,
+      // and a replaced worker stops only then: the new one polls beside it until it has finished
+      // what it holds.
+      await supervisor.start();
+      if (current) this.retire(current);
+      this.running.set(tenant.id, { supervisor, settingsKey });
     }
   }
 
   private readonly retiring: Promise<void>[] = [];
 
-  private retire({ worker, done }: TenantWorker): void {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    this.retiring.push(done);
+  private retire({ supervisor }: TenantWorker): void {
+    this.retiring.push(supervisor.shutdown());
   }
 
   async shutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.refreshing;
-    for (const { worker } of this.running.values()) {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-    }
-    await Promise.all([...this.running.values()].map((r) => r.done).concat(this.retiring));
+    await Promise.all([...this.running.values()].map(({ supervisor }) => supervisor.shutdown()).concat(this.retiring));
   }
 }

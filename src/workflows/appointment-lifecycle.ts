@@ -1,7 +1,7 @@
 // appointmentLifecycle: one appointment from booking to follow-up, the system of record for its
 // state. Signal and update handlers only queue events; the main loop handles them one at a time
-// between touches, so every side effect happens in one place and in a replayable order. One timer
-// watches the next touch; events do not cancel it, and it is replaced only when that instant moves.
+// between touches, so every side effect happens in one place and in a replayable order. A timer
+// watches the next touch; events do not cancel it, and it changes only when that instant moves.
 import {
   CancellationScope,
   allHandlersFinished,
@@ -56,43 +56,50 @@ export async function appointmentLifecycle(input: LifecycleInput | LifecycleInpu
   return runLifecycle(input);
 }
 
-/** The one timer: armed for an instant, replaced only when that instant changes. */
-class TouchTimer {
-  private armedFor: number | undefined;
-  private scope: CancellationScope | undefined;
-  fired = false;
+/**
+ * The timer of the next touch. Armed for an instant; an event that does not move that instant
+ * leaves it alone. When the next touch moves earlier (a follow-up planned before the attendance
+ * window), the later timer is kept, since it may be wanted again, rather than cancelled; a timer
+ * due before the new instant would only wake the workflow for nothing, so it is cancelled.
+ */
+class TouchTimers {
+  private readonly pending = new Map<number, CancellationScope>();
+  private target: number | undefined;
+  private targetFired = false;
+
+  get fired(): boolean {
+    return this.targetFired;
+  }
 
   arm(atMs: number | undefined): void {
-    if (atMs === this.armedFor && !this.fired) return;
-    this.disarm();
-    if (atMs === undefined) return;
-    this.armedFor = atMs;
-    this.fired = false;
+    for (const [at, scope] of this.pending) {
+      if (atMs === undefined || at < atMs) {
+        scope.cancel();
+        this.pending.delete(at);
+      }
+    }
+    this.target = atMs;
+    this.targetFired = false;
+    if (atMs === undefined || this.pending.has(atMs)) return;
     const scope = new CancellationScope();
-    this.scope = scope;
+    this.pending.set(atMs, scope);
     void scope
       .run(() => sleep(Math.max(1, atMs - Date.now())))
       .then(
         () => {
-          if (this.scope === scope) this.fired = true;
+          this.pending.delete(atMs);
+          if (this.target === atMs) this.targetFired = true;
         },
         (err: unknown) => {
           if (!isCancellation(err)) throw err;
         },
       );
   }
-
-  private disarm(): void {
-    if (this.scope && !this.fired) this.scope.cancel();
-    this.scope = undefined;
-    this.armedFor = undefined;
-    this.fired = false;
-  }
 }
 
 async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot> {
   const { tenantId, policy } = input;
-  const state = input.carried ? new LifecycleState(input.carried) : LifecycleState.fresh(input.appointment);
+  const state = input.carried ? new LifecycleState(input.carried) : LifecycleState.fresh(input.appointment, input.projected ?? null);
   const lc = new LifecycleActions(input, state);
   const events: LifecycleEvent[] = [];
   const finishedStaffActions = new Set<number>();
@@ -163,11 +170,12 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
     lc.audit('appointment.booked', { startsAt: state.appointment.startsAt, eventId: input.bookingEventId });
     if (input.bookingEventId) state.firstSighting(`booking:${input.bookingEventId}`);
     await lc.planFromBooking(true, input.plan);
-    // The clinic sees the appointment before its first message is even tried.
-    await lc.record();
+    // The clinic sees the appointment before its first message is even tried (the API has written
+    // its row already, unless the workflow was started some other way).
+    if (state.mustRecord(Date.now())) await lc.record();
   }
 
-  const timer = new TouchTimer();
+  const timer = new TouchTimers();
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   for (;;) {
     while (!state.closed) {
@@ -183,7 +191,7 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
       const retryAt = state.recordRetryAt ? Date.parse(state.recordRetryAt) : undefined;
       if (retryAt !== undefined && retryAt <= Date.now()) state.recordRetryAt = undefined;
       // One record per workflow task at most: what changed is written before the workflow waits.
-      if (state.mustRecord && state.recordRetryAt === undefined) await lc.record();
+      if (state.mustRecord(Date.now()) && state.recordRetryAt === undefined) await lc.record();
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength >= historyLimit) break;
       const wakeAt = [next ? Date.parse(next.at) : undefined, state.recordRetryAt ? Date.parse(state.recordRetryAt) : undefined]
@@ -198,7 +206,7 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
     await condition(() => events.length > 0 || allHandlersFinished());
     if (events.length === 0) {
       await lc.record();
-      await continueAsNew<typeof appointmentLifecycle>({ ...input, plan: undefined, carried: state.carry() });
+      await continueAsNew<typeof appointmentLifecycle>({ ...input, plan: undefined, projected: undefined, carried: state.carry() });
     }
   }
 

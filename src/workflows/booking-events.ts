@@ -40,7 +40,6 @@ export async function onBooking(lc: LifecycleActions, e: BookingUpdatedSignal): 
   applied(lc, e.occurredAt);
   const moved = e.appointment.startsAt !== state.appointment.startsAt;
   state.appointment = { ...e.appointment };
-  state.changed();
   if (!moved) {
     lc.note('booking.updated', 'details changed');
     return;

@@ -141,6 +141,8 @@ export interface LifecycleInput {
   bookingOccurredAt?: string;
   /** The touches, planned by the caller at start (it may read the time-zone database); absent: the workflow plans them. */
   plan?: TouchPlanResult;
+  /** The projection row the caller wrote when it started the workflow (see initialProjection). */
+  projected?: AppointmentProjection;
   /** policy.cancelQuestionTtl in milliseconds, read by the caller (workflow code has no date library). */
   cancelQuestionTtlMs?: number;
   /** Carried over by continue-as-new; absent on a fresh start. */
@@ -204,8 +206,6 @@ export interface MessageEntry {
 
 /** What ARO's own database has not been told yet: written by the next recordAppointment, carried if need be. */
 export interface UnrecordedChanges {
-  /** A field the projection stores has changed. */
-  projection: boolean;
   timeline: TimelineEntry[];
   audit: AuditEntry[];
   consent: ConsentCommand[];
@@ -246,6 +246,8 @@ export interface CarriedState {
   /** A free-text cancellation waiting for the patient's YES. */
   cancelQuestion?: { messageId: string; expiresAt: string };
   unrecorded: UnrecordedChanges;
+  /** The projection row as last written (null: never). */
+  recorded: AppointmentProjection | null;
   /** When a failed recordAppointment is tried again. */
   recordRetryAt?: string;
   indexed: IndexedValues;
@@ -498,6 +500,18 @@ export interface AppointmentRecordCommand {
   timeline: TimelineEntry[];
   audit: AuditEntry[];
   consent: ConsentCommand[];
+  /**
+   * After the visit: the follow-up to plan in the same step (around the patient's frequency cap);
+   * the projection's next touch then counts the planned follow-up too.
+   */
+  followUp?: PlanFollowUpCommand;
+}
+
+/** What recordAppointment wrote and planned. */
+export interface AppointmentRecordResult {
+  /** The projection row as written (its next touch counting the planned follow-up). */
+  projection?: AppointmentProjection;
+  followUp?: TouchPlanResult;
 }
 
 export interface AuditEntry {

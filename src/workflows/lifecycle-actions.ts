@@ -22,6 +22,7 @@ import {
   type LifecycleInput,
   type MessageEntry,
   type MessageUrgency,
+  type PlanFollowUpCommand,
   type SendMessageCommand,
   type TouchPlanResult,
 } from './contracts';
@@ -212,25 +213,26 @@ export class LifecycleActions {
     this.applyPlan(plan);
   }
 
-  /** Plans the follow-up after the visit (review request or rebook); true when something is planned. */
+  /**
+   * Plans the follow-up after the visit (review request or rebook), in the same step that records
+   * the visit; true when something is planned.
+   */
   async planFollowUp(outcome: 'completed' | 'no_show'): Promise<boolean> {
-    try {
-      const plan = await bookkeeping.planFollowUp({
-        tenantId: this.tenantId,
-        timeZone: this.input.timeZone,
-        policy: this.policy,
-        appointment: this.state.appointment,
-        outcome,
-        now: this.now(),
-        revision: this.state.planRevision,
-      });
-      this.applyPlan(plan);
-      return plan.touches.length > 0;
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      this.planningFailed(err);
+    const planned = await this.record({
+      tenantId: this.tenantId,
+      timeZone: this.input.timeZone,
+      policy: this.policy,
+      appointment: this.state.appointment,
+      outcome,
+      now: this.now(),
+      revision: this.state.planRevision,
+    });
+    if (planned === 'failed') {
+      this.planningFailed('the follow-up could not be planned: ARO\'s database did not answer');
       return false;
     }
+    if (planned) this.applyPlan(planned);
+    return (planned?.touches.length ?? 0) > 0;
   }
 
   private applyPlan(plan: TouchPlanResult): void {
@@ -239,45 +241,49 @@ export class LifecycleActions {
   }
 
   private planningFailed(err: unknown): void {
-    this.note('planning.failed', failureMessage(err));
+    this.note('planning.failed', typeof err === 'string' ? err : failureMessage(err));
     this.state.raiseAttention('planning_failed');
   }
 
   /**
-   * Tells ARO's database what changed since the last time, and the visibility store the search
-   * attributes whose values changed. A failure keeps the changes for the next try (in a minute)
-   * and does not hold up messaging.
+   * Tells ARO's database what changed since the last time (and plans the follow-up, when asked), and
+   * the visibility store the search attributes whose values changed. A failure keeps the changes for
+   * the next try (in a minute) and does not hold up messaging; 'failed' says so.
    */
-  async record(): Promise<void> {
+  async record(followUp?: PlanFollowUpCommand): Promise<TouchPlanResult | null | 'failed'> {
     const { state } = this;
     this.upsertChangedSearchAttributes();
-    if (!state.hasUnrecorded) return;
+    const nowMs = Date.now();
+    if (!followUp && !state.hasUnrecorded(nowMs)) return null;
     const changes = state.unrecorded;
-    state.unrecorded = { projection: false, timeline: [], audit: [], consent: [] };
+    state.unrecorded = { timeline: [], audit: [], consent: [] };
     state.stateVersion++;
     try {
-      await bookkeeping.recordAppointment({
+      const result = await bookkeeping.recordAppointment({
         tenantId: this.tenantId,
         workflowId: this.workflowId,
         lifecycleId: workflowInfo().firstExecutionRunId,
         revision: state.stateVersion,
-        projection: changes.projection ? state.projection() : undefined,
+        projection: state.projectionChanged(nowMs) || followUp ? state.projection(nowMs) : undefined,
         timeline: changes.timeline,
         audit: changes.audit,
         consent: changes.consent,
+        followUp,
       });
+      if (result.projection) state.recorded = result.projection;
       state.recordRetryAt = undefined;
+      return result.followUp ?? null;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       // Kept, oldest first, for the next try.
       const later = state.unrecorded;
       state.unrecorded = {
-        projection: changes.projection || later.projection,
         timeline: [...changes.timeline, ...later.timeline],
         audit: [...changes.audit, ...later.audit],
         consent: [...changes.consent, ...later.consent],
       };
       state.recordRetryAt = new Date(Date.now() + RECORD_RETRY_MS).toISOString();
+      return 'failed';
     }
   }
 

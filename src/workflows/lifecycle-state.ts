@@ -21,8 +21,8 @@ export const RECENT_TIMELINE = 30;
 export const RECENT_MESSAGES = 20;
 /** Finished touches kept beside the pending ones (a reschedule adds a new set each time). */
 const RECENT_FINISHED_TOUCHES = 12;
-/** Past this many unrecorded timeline entries, the database is told even if nothing else changed. */
-const TIMELINE_FLUSH_THRESHOLD = 20;
+/** Past this many unrecorded timeline and audit entries, the database is told even if nothing else changed. */
+const UNRECORDED_ENTRIES_LIMIT = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // The carried fields are declared once, in CarriedState; the class adds the rules over them.
@@ -38,7 +38,8 @@ export class LifecycleState {
     Object.assign(this, carried);
   }
 
-  static fresh(appointment: AppointmentDetails): LifecycleState {
+  /** A new lifecycle's state; `recorded` is the projection row its starter already wrote, if any. */
+  static fresh(appointment: AppointmentDetails, recorded: AppointmentProjection | null = null): LifecycleState {
     return new LifecycleState({
       status: 'scheduled',
       needsAttention: [],
@@ -53,7 +54,8 @@ export class LifecycleState {
       optedOut: false,
       seenEvents: [],
       autoReplies: [],
-      unrecorded: { projection: true, timeline: [], audit: [], consent: [] },
+      unrecorded: { timeline: [], audit: [], consent: [] },
+      recorded,
       // The API sets these at start, with the booking.
       indexed: { status: 'scheduled', needsAttention: false, startsAt: appointment.startsAt },
     });
@@ -93,27 +95,16 @@ export class LifecycleState {
     this.unrecorded.consent.push(command);
   }
 
-  /** Marks a change of a field the projection stores. */
-  changed(): void {
-    this.unrecorded.projection = true;
-  }
-
   setStatus(status: CarriedState['status']): void {
-    if (this.status !== status) this.changed();
     this.status = status;
   }
 
   raiseAttention(reason: string): void {
-    if (!this.needsAttention.includes(reason)) {
-      this.needsAttention.push(reason);
-      this.changed();
-    }
+    if (!this.needsAttention.includes(reason)) this.needsAttention.push(reason);
   }
 
   clearAttention(...reasons: string[]): void {
-    const left = this.needsAttention.filter((r) => !reasons.some((x) => r === x || r.startsWith(`${x}:`)));
-    if (left.length !== this.needsAttention.length) this.changed();
-    this.needsAttention = left;
+    this.needsAttention = this.needsAttention.filter((r) => !reasons.some((x) => r === x || r.startsWith(`${x}:`)));
   }
 
   addMessage(message: MessageEntry): void {
@@ -135,7 +126,6 @@ export class LifecycleState {
     const finished = this.touches.filter((t) => t.state !== 'pending');
     const forget = new Set(finished.slice(0, Math.max(0, finished.length - RECENT_FINISHED_TOUCHES)));
     if (forget.size > 0) this.touches = this.touches.filter((t) => !forget.has(t));
-    this.changed();
   }
 
   /** Cancels pending touches matching `which`; returns how many. */
@@ -148,7 +138,6 @@ export class LifecycleState {
         n++;
       }
     }
-    if (n > 0) this.changed();
     return n;
   }
 
@@ -164,20 +153,33 @@ export class LifecycleState {
     return true;
   }
 
-  /** Whether the database must be told now rather than with the next change. */
-  get mustRecord(): boolean {
+  /**
+   * Whether the database must be told now: the projection changed, or consent (which the send skill
+   * reads). Timeline and audit entries, safe in the workflow meanwhile, go with the next record.
+   */
+  mustRecord(nowMs: number): boolean {
     const u = this.unrecorded;
-    return u.projection || u.audit.length > 0 || u.consent.length > 0 || u.timeline.length >= TIMELINE_FLUSH_THRESHOLD;
+    return this.projectionChanged(nowMs) || u.consent.length > 0 || u.audit.length + u.timeline.length >= UNRECORDED_ENTRIES_LIMIT;
   }
 
-  get hasUnrecorded(): boolean {
+  hasUnrecorded(nowMs: number): boolean {
     const u = this.unrecorded;
-    return this.mustRecord || u.timeline.length > 0;
+    return this.mustRecord(nowMs) || u.timeline.length > 0 || u.audit.length > 0;
   }
 
-  projection(): AppointmentProjection {
+  projectionChanged(nowMs: number): boolean {
+    const now = this.projection(nowMs);
+    const recorded = this.recorded;
+    return recorded === null || (Object.keys(now) as (keyof AppointmentProjection)[]).some((k) => now[k] !== recorded[k]);
+  }
+
+  /**
+   * The read-model row. Its next touch is the next one still ahead: a touch being sent right now is
+   * not "next", so sending it changes nothing the clinic's list shows.
+   */
+  projection(nowMs: number): AppointmentProjection {
     const a = this.appointment;
-    const next = this.nextPending();
+    const next = this.touches.find((t) => t.state === 'pending' && Date.parse(t.at) > nowMs);
     return {
       externalId: a.externalId,
       status: this.status,
@@ -211,4 +213,14 @@ export class LifecycleState {
       closed: this.closed,
     };
   }
+}
+
+/**
+ * The projection row of a lifecycle about to start with this plan, as the workflow will compute it:
+ * the API writes it when it starts the workflow, so the clinic sees the appointment at once.
+ */
+export function initialProjection(appointment: AppointmentDetails, plan: PlannedTouch[], nowMs: number): AppointmentProjection {
+  const state = LifecycleState.fresh(appointment);
+  state.addTouches(plan);
+  return state.projection(nowMs);
 }

@@ -167,7 +167,6 @@ function changeConsent(lc: LifecycleActions, change: 'opt_out' | 'opt_in', e: In
     at: lc.now(),
   });
   state.optedOut = change === 'opt_out';
-  state.changed();
   lc.note(`consent.${change}`, e.body);
   lc.audit(`consent.${change}`, { messageId: e.messageId, keyword: carrierKeyword }, 'patient');
 }

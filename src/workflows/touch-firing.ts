@@ -9,7 +9,6 @@ const MESSAGE_STATUSES = ['scheduled', 'awaiting_confirmation', 'confirmed', 're
 
 export async function fire(lc: LifecycleActions, touch: Touch): Promise<void> {
   const { state } = lc;
-  state.changed();
   if (touch.kind === 'confirmation_deadline') {
     touch.state = 'sent';
     if (state.status !== 'confirmed' && !state.isClosedStatus) {

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../../src/api/main';
 import { loadConfig, type AroConfig } from '../../src/config';
 import { createPrisma, type Db } from '../../src/db/prisma';
+import type { WorkerFactory } from '../../src/worker/worker-factory';
 import { runWorkers, type RunningWorkers } from '../../worker';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
 
@@ -14,10 +15,18 @@ export interface AroStack {
   databaseUrl: string;
   db: Db;
   temporal: Client;
+  workers: RunningWorkers;
   stop(): Promise<void>;
 }
 
-export async function startAroStack(settings: Record<string, string> = {}): Promise<AroStack> {
+export interface AroStackOptions {
+  /** Builds the workers' Temporal Workers (the supervision suite keeps a handle on them). */
+  createWorker?: WorkerFactory;
+  /** The API's /readyz and /metrics cover the workers, as under `npm run dev`. */
+  apiCoversWorkers?: boolean;
+}
+
+export async function startAroStack(settings: Record<string, string> = {}, options: AroStackOptions = {}): Promise<AroStack> {
   let database: TestDatabase | undefined;
   let temporalServer: TestTemporal | undefined;
   let db: Db | undefined;
@@ -47,10 +56,11 @@ export async function startAroStack(settings: Record<string, string> = {}): Prom
     connection = await Connection.connect({ address: temporalServer.address });
     const temporal = new Client({ connection, namespace: temporalServer.namespace });
     nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
-    workers = await runWorkers({ config, db, connection: nativeConnection });
+    workers = await runWorkers({ config, db, connection: nativeConnection, createWorker: options.createWorker });
     // A free port unless the suite fixed one (e.g. to build ARO_PUBLIC_URL before starting).
-    api = await startApi({ config, db, temporal, port: settings.ARO_API_PORT ? config.ARO_API_PORT : 0, host: '127.0.0.1' });
-    return { url: api.url, config, databaseUrl: database.databaseUrl, db, temporal, stop };
+    const port = settings.ARO_API_PORT ? config.ARO_API_PORT : 0;
+    api = await startApi({ config, db, temporal, ...(options.apiCoversWorkers ? { workers } : {}), port, host: '127.0.0.1' });
+    return { url: api.url, config, databaseUrl: database.databaseUrl, db, temporal, workers, stop };
   } catch (err) {
     await stop();
     throw err;

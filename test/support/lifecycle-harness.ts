@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { runWorkers, type RunningWorkers } from '../../worker';
 import type { MessagingProvider } from '../../src/activities/providers/messaging-provider';
 import { loadConfig } from '../../src/config';
+import { writeProjection } from '../../src/db/appointment-projection';
 import type { Db } from '../../src/db/prisma';
 import { lifecycleInput } from '../../src/api/appointments/lifecycle-input';
 import { initialSearchAttributes } from '../../src/api/appointments/appointment-workflows.service';
@@ -87,6 +88,8 @@ export async function startAppointment(
     typedSearchAttributes: initialSearchAttributes(input),
   });
   startedWorkflowIds.push(workflowId);
+  // As the API does when it starts a lifecycle.
+  await writeProjection(db, { tenantId, workflowId, revision: 0, projection: input.projected! });
   return { handle, workflowId, externalId, phone, input };
 }
 

@@ -64,7 +64,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
 }
 
 /** The SDK gives the Java server 5 seconds to listen, which a busy 2-core machine can miss: try again. */
-async function startTimeSkippingServer(path: string, attempts = 4): Promise<TestWorkflowEnvironment> {
+async function startTimeSkippingServer(path: string, attempts = 10): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });

@@ -37,8 +37,10 @@ import {
   type LifecycleInput,
   type StaffAction,
 } from '../../workflows/contracts';
+import { writeProjection } from '../../db/appointment-projection';
+import type { Db } from '../../db/prisma';
 import { RetryLaterError } from '../http/retry-later';
-import { ARO_CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
 
 /**
  * Temporal could not be reached, refused the call or did not answer within
@@ -92,6 +94,7 @@ export class AppointmentWorkflows {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
+    @Inject(DB) private readonly db: Db,
   ) {
     this.openWorkflows = new WorkflowClient({
       connection: temporal.connection,
@@ -108,11 +111,12 @@ export class AppointmentWorkflows {
     const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
     try {
       await this.call('start', () => this.temporal.workflow.start(WORKFLOW_TYPE, this.startOptions(workflowId, input)));
-      return { workflowId, lifecycle: 'running' };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return this.updateBooking(input, eventId);
     }
+    await this.writeFirstProjection(workflowId, input);
+    return { workflowId, lifecycle: 'running' };
   }
 
   /**
@@ -135,12 +139,23 @@ export class AppointmentWorkflows {
           signalArgs: [signal],
         }),
       );
-      return { workflowId, lifecycle: 'running' };
     } catch (err) {
       // Not running, and REJECT_DUPLICATE refused to start it again: its run has closed.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, lifecycle: 'closed' };
       throw err;
     }
+    // Signal-with-start may have started it (an update that overtook its created event).
+    await this.writeFirstProjection(workflowId, input);
+    return { workflowId, lifecycle: 'running' };
+  }
+
+  /**
+   * The row the workflow counts on (input.projected); a revision-0 write never overwrites the
+   * workflow's own. Written after the Temporal call, outside any transaction: should it fail, the
+   * caller answers "try again" and the retry writes it.
+   */
+  private async writeFirstProjection(workflowId: string, input: LifecycleInput): Promise<void> {
+    if (input.projected) await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected });
   }
 
   cancelBooking(tenantId: string, externalId: string, cancelled: BookingCancelledSignal): Promise<LifecycleAnswer> {

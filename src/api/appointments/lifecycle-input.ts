@@ -6,6 +6,7 @@ import { parsePolicy } from '../../domain/policy';
 import { planTouches } from '../../domain/touch-schedule';
 import type { Tenant } from '../../generated/prisma/client';
 import { LIFECYCLE_VERSION, type AppointmentDetails, type LifecycleInput } from '../../workflows/contracts';
+import { initialProjection } from '../../workflows/lifecycle-state';
 import type { BookedAppointment } from '../webhooks/booking-event.schema';
 
 /** What a booking system means when it leaves the length out. */
@@ -35,7 +36,8 @@ export interface BookingEventRef {
 
 /**
  * The workflow's input, its touches planned as of `now` (the workflow's own clock when a test
- * server runs it ahead of the wall clock).
+ * server runs it ahead of the wall clock), with the projection row the starter writes
+ * (AppointmentWorkflows.book does).
  */
 export function lifecycleInput(
   tenant: { id: string; timeZone: string; policy: unknown },
@@ -44,6 +46,14 @@ export function lifecycleInput(
   now: Date = new Date(),
 ): LifecycleInput {
   const policy = parsePolicy(tenant.policy);
+  const plan = planTouches({
+    timeZone: tenant.timeZone,
+    policy,
+    appointment,
+    now: now.toISOString(),
+    revision: 0,
+    includeBookingConfirmation: true,
+  });
   return {
     version: LIFECYCLE_VERSION,
     tenantId: tenant.id,
@@ -52,14 +62,8 @@ export function lifecycleInput(
     policy,
     bookingEventId: event.id,
     bookingOccurredAt: event.occurredAt,
-    plan: planTouches({
-      timeZone: tenant.timeZone,
-      policy,
-      appointment,
-      now: now.toISOString(),
-      revision: 0,
-      includeBookingConfirmation: true,
-    }),
+    plan,
+    projected: initialProjection(appointment, plan.touches, now.getTime()),
     cancelQuestionTtlMs: policy.cancelQuestionTtl ? Duration.fromISO(policy.cancelQuestionTtl).toMillis() : undefined,
   };
 }

@@ -1,9 +1,13 @@
-// GET /healthz (the process answers) and GET /readyz (it can reach PostgreSQL and Temporal).
-import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common';
+// GET /healthz (the process answers) and GET /readyz (it can reach PostgreSQL and Temporal, and the
+// workers in this process, if any, all run).
+import { Controller, Get, HttpStatus, Inject, Logger, Optional, Res } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import type { ServerResponse } from 'node:http';
 import type { Db } from '../../db/prisma';
+import type { WorkerStatuses } from '../../worker/supervised-worker';
+import { workerReadiness } from '../../worker/worker-readiness';
 import { DB, TEMPORAL_CLIENT } from '../tokens';
+import { WORKER_STATUSES } from './worker-statuses.token';
 
 /** A probe that waits longer than this is as good as failed; orchestrators time out probes too. */
 const CHECK_TIMEOUT_MS = 3_000;
@@ -17,6 +21,7 @@ export class HealthController {
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Optional() @Inject(WORKER_STATUSES) private readonly workers?: WorkerStatuses,
   ) {}
 
   @Get('healthz')
@@ -34,9 +39,15 @@ export class HealthController {
         ),
       ),
     ]);
-    const ready = database === 'ok' && temporal === 'ok';
+    // Errors stay in the log here too: this probe is public, the worker process's port is not.
+    const workers = this.workers && workerReadiness(this.workers.statuses(), { withErrors: false });
+    const ready = database === 'ok' && temporal === 'ok' && (workers?.ready ?? true);
     res.statusCode = ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
-    return { status: ready ? 'ok' : 'unavailable', checks: { database, temporal } };
+    return {
+      status: ready ? 'ok' : 'unavailable',
+      checks: { database, temporal, ...(workers ? { workers: workers.ready ? 'ok' : 'failed' } : {}) },
+      ...(workers ? { queues: workers.queues } : {}),
+    };
   }
 
   private async check(name: string, probe: () => Promise<unknown>): Promise<CheckResult> {

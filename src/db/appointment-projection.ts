@@ -1,0 +1,28 @@
+// The Appointment read-model row, written by the workflow's record step and, when the API starts a
+// lifecycle, once by the API (revision 0) so the clinic sees the appointment at once.
+import type { AppointmentProjection } from '../workflows/contracts';
+import type { Db } from './prisma';
+
+export interface ProjectionWrite {
+  tenantId: string;
+  workflowId: string;
+  /** Orders writes: a late, retried one never overwrites a newer row. */
+  revision: number;
+  projection: AppointmentProjection;
+}
+
+export async function writeProjection(db: Db, { tenantId, workflowId, revision, projection: p }: ProjectionWrite): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "Appointment" ("tenantId", "externalId", "workflowId", "status", "needsAttention", "startsAt",
+      "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "revision", "updatedAt")
+    VALUES (${tenantId}, ${p.externalId}, ${workflowId}, ${p.status}, ${p.needsAttention}, ${new Date(p.startsAt)},
+      ${p.patientName}, ${p.patientPhone}, ${p.provider}, ${p.location},
+      ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${revision}, now())
+    ON CONFLICT ("tenantId", "externalId") DO UPDATE SET
+      "workflowId" = EXCLUDED."workflowId", "status" = EXCLUDED."status", "needsAttention" = EXCLUDED."needsAttention",
+      "startsAt" = EXCLUDED."startsAt", "patientName" = EXCLUDED."patientName", "patientPhone" = EXCLUDED."patientPhone",
+      "provider" = EXCLUDED."provider", "location" = EXCLUDED."location", "nextTouchAt" = EXCLUDED."nextTouchAt",
+      "nextTouchKind" = EXCLUDED."nextTouchKind", "revision" = EXCLUDED."revision", "updatedAt" = now()
+    WHERE "Appointment"."revision" < EXCLUDED."revision"
+      OR ("Appointment"."revision" = EXCLUDED."revision" AND EXCLUDED."revision" > 0)`;
+}
