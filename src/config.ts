@@ -31,6 +31,8 @@ const schema = z.object({
     .transform((v) => v === '1' || v === 'true'),
   ARO_TENANT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
   ARO_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Two years covers any clinic's advance bookings; a year-9999 visit would sit on a timer for ever.
+  ARO_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(730),
   ARO_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ARO_SECRETS_KEY: z.string().optional().transform((v, ctx) => (v ? parsedWith((t) => parseSecretsKey(t, 'ARO_SECRETS_KEY'))(v, ctx) : undefined)),
   ARO_SECRETS_PREVIOUS_KEYS: z

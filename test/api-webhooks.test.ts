@@ -79,6 +79,8 @@ describe('API: booking webhooks, dev replies and probes', function () {
       TEMPORAL_NAMESPACE: temporalServer.namespace,
       ARO_DEV_MODE: '1',
       ARO_LOG_LEVEL: 'error',
+      // The fixed dates below lie in 2030, beyond the default two-year booking horizon.
+      ARO_BOOKING_HORIZON_DAYS: '3650',
     });
     // The API's pool as `npm run api` sizes and bounds it.
     db = createPrisma(database.databaseUrl, config);
@@ -604,7 +606,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
     before(async () => {
       // Nothing listens on port 1: every Temporal call fails as in an outage.
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error' });
+      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_BOOKING_HORIZON_DAYS: '3650' });
       cutOff = await startApi({
         config,
         db,

@@ -53,6 +53,8 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       ARO_PUBLIC_URL: PUBLIC_URL,
       ARO_SECRETS_KEY: randomBytes(32).toString('base64'),
       ARO_LOG_LEVEL: 'error',
+      // The fixed dates below lie in 2030, beyond the default two-year booking horizon.
+      ARO_BOOKING_HORIZON_DAYS: '3650',
     });
     api = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
     const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });

@@ -1,7 +1,7 @@
 // The API's Nest module, built around the settings, database and Temporal client it is handed, so
 // the process entry point and the tests wire the same app to different servers.
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Client } from '@temporalio/client';
@@ -15,6 +15,7 @@ import { JsonErrorFilter } from './http/json-error.filter';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { WorkerQueueMetrics } from './metrics/worker-queue-metrics';
+import { TenantIdPipe } from './tenants/tenant-id.pipe';
 import { DevInboundController } from './replies/dev-inbound.controller';
 import { InboundReplies } from './replies/inbound-replies.service';
 import { credentialCipher } from '../secrets/credential-cipher';
@@ -59,6 +60,7 @@ export function createAppModule({ config, db, temporal, workers }: ApiDeps): Dyn
       { provide: TEMPORAL_CLIENT, useValue: temporal },
       { provide: CREDENTIAL_CIPHER, useValue: credentialCipher(config) },
       { provide: APP_FILTER, useClass: JsonErrorFilter },
+      { provide: APP_PIPE, useClass: TenantIdPipe },
       ApiMetrics,
       ...(workers ? [{ provide: WORKER_STATUSES, useValue: workers }] : []),
       WorkerQueueMetrics,

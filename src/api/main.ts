@@ -8,6 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import { loadConfig, type AroConfig } from '../config';
 import { createPrisma } from '../db/prisma';
 import { createAppModule, type ApiDeps } from './app.module';
+import { GRAPHQL_PATH } from './graphql/clinic-graphql';
+import { parsedBodyRules } from './http/json-body';
 import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
@@ -44,6 +46,7 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
   app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
+  app.use(parsedBodyRules(GRAPHQL_PATH));
   await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
   return { url: await app.getUrl(), close: () => app.close() };
 }

@@ -3,6 +3,10 @@
 export const TEMPLATE_VARIABLES = ['name', 'clinic', 'date', 'time', 'provider', 'location', 'link'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
+/** What a template's kind may be called (a policy's reminders name templates by it). */
+export const TEMPLATE_KIND = /^[a-z][a-z0-9_]{0,63}$/;
+export const TEMPLATE_KIND_HINT = 'must be lowercase letters, digits and _, e.g. reminder_confirm';
+
 export interface TemplateSeed {
   kind: string;
   locale: string;

@@ -31,9 +31,22 @@ export function templateVariables(ctx: RenderContext): Record<string, string> {
   };
 }
 
+const PLACEHOLDER = /\{\{\s*([a-zA-Z_]+)\s*\}\}/g;
+
+/**
+ * Why a template's text is not made of plain text and {{variable}} placeholders, or undefined.
+ * Anything else in braces ({{name.constructor}}, {{#each}}) would otherwise reach patients as is.
+ */
+export function placeholderSyntaxProblem(body: string): string | undefined {
+  const leftover = body.replace(PLACEHOLDER, '');
+  const stray = /\{\{[^}]*\}?\}?|\}\}/.exec(leftover);
+  return stray ? `${JSON.stringify(stray[0].slice(0, 40))} is not a {{variable}} placeholder (letters and _ only)` : undefined;
+}
+
 export function renderTemplate(body: string, variables: Record<string, string>): string {
-  return body.replace(/\{\{\s*([a-zA-Z_]+)\s*\}\}/g, (_, name: string) => {
-    if (!(name in variables)) throw new UnknownTemplateVariableError(name);
+  return body.replace(PLACEHOLDER, (_, name: string) => {
+    // Own properties only: `in` would take {{constructor}} or {{__proto__}} from Object.prototype.
+    if (!Object.hasOwn(variables, name)) throw new UnknownTemplateVariableError(name);
     return variables[name];
   });
 }

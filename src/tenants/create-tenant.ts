@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import type { Db } from '../db/prisma';
 import { defaultTemplates } from '../domain/default-templates';
 import { defaultPolicy } from '../domain/policy';
+import { unstorableTextProblem } from '../domain/storable-text';
 import type { Prisma } from '../generated/prisma/client';
 import { generateApiKey, hashApiKey, newApiKeyId } from './api-keys';
 
@@ -56,6 +57,8 @@ export function checkTenantSettings(input: Partial<TenantSettings>): Partial<Ten
     const name = input.name.trim();
     if (name.length === 0) throw new TenantInputError('name', 'must not be empty');
     if (name.length > NAME_MAX_LENGTH) throw new TenantInputError('name', `must be at most ${NAME_MAX_LENGTH} characters`);
+    const unstorable = unstorableTextProblem(name);
+    if (unstorable) throw new TenantInputError('name', unstorable);
     checked.name = name;
   }
   if (input.timeZone !== undefined) {
@@ -74,6 +77,11 @@ export function checkTenantSettings(input: Partial<TenantSettings>): Partial<Ten
   return checked;
 }
 
+/** Whether `value` could be a tenant's id at all: checked before any query looks one up. */
+export function isTenantId(value: string): boolean {
+  return TENANT_ID.test(value);
+}
+
 /** A language, optionally with a region: templates are keyed by these. */
 export function isLocale(value: string): boolean {
   return LOCALE.test(value);
@@ -82,7 +90,7 @@ export function isLocale(value: string): boolean {
 function validate(input: CreateTenantInput): Required<CreateTenantInput> {
   const { name, timeZone, defaultLocale } = checkTenantSettings({ ...input, defaultLocale: input.defaultLocale ?? 'en' }) as Required<TenantSettings>;
   const id = input.id ?? randomId('t_');
-  if (!TENANT_ID.test(id)) {
+  if (!isTenantId(id)) {
     throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
   }
   return { id, name, timeZone, defaultLocale };

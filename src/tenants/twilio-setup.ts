@@ -5,6 +5,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { CredentialCipher } from '../secrets/credential-cipher';
 import { saveProviderCredentials } from '../secrets/provider-credentials';
 import { twilioCredentialsSchema, twilioSenderSchema } from '../twilio/twilio-settings';
+import { sendRateProblem } from './send-rate';
 
 export interface TwilioSetupInput {
   accountSid: string;
@@ -35,7 +36,8 @@ export async function configureTwilio(db: Db, cipher: CredentialCipher, tenantId
     twilioSenderSchema.safeParse({ messagingServiceSid: input.messagingServiceSid, from: input.from, whatsappFrom: input.whatsappFrom }),
   );
   const rate = input.maxMessagesPerSecond;
-  if (rate !== undefined && !(rate > 0)) throw new TwilioSetupInputError('maxMessagesPerSecond: must be a positive number');
+  const rateProblem = rate === undefined ? undefined : sendRateProblem(rate);
+  if (rateProblem) throw new TwilioSetupInputError(`maxMessagesPerSecond (--rate): ${rateProblem}`);
 
   const tenant = await db.tenant.findUnique({ where: { id: tenantId } });
   if (!tenant) throw new TwilioSetupInputError(`id: no tenant with id "${tenantId}"`);

@@ -42,11 +42,11 @@ export function clinicTime(fromMs: number, days: number, hour: number, minute = 
   return DateTime.fromMillis(fromMs, { zone: CLINIC_ZONE }).plus({ days }).set({ hour, minute, second: 0, millisecond: 0 });
 }
 
-const startedWorkflowIds: string[] = [];
+const startedWorkflows: WorkflowHandle[] = [];
 
-/** The workflows started since the last call (a suite replays their histories after each test). */
-export function takeStartedWorkflowIds(): string[] {
-  return startedWorkflowIds.splice(0);
+/** The workflows started since the last call, by their first run (a suite replays their histories after each test). */
+export function takeStartedWorkflows(): WorkflowHandle[] {
+  return startedWorkflows.splice(0);
 }
 
 export interface StartedAppointment {
@@ -87,7 +87,7 @@ export async function startAppointment(
     args: [input],
     typedSearchAttributes: initialSearchAttributes(input),
   });
-  startedWorkflowIds.push(workflowId);
+  startedWorkflows.push(handle);
   // As the API does when it starts a lifecycle.
   await writeProjection(db, { tenantId, workflowId, revision: 0, projection: input.projected! });
   return { handle, workflowId, externalId, phone, input };

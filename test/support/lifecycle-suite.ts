@@ -28,7 +28,7 @@ import {
   snapshotOf,
   startAppointment,
   startWorkers,
-  takeStartedWorkflowIds,
+  takeStartedWorkflows,
   uniquePhone,
   CLINIC_ZONE,
   type StartedAppointment,
@@ -95,12 +95,11 @@ export function lifecycleSuite(title: string, options: SuiteOptions = {}) {
     if (options.replayHistories) {
       afterEach(async function () {
         this.timeout(60_000);
-        const started = takeStartedWorkflowIds();
+        const started = takeStartedWorkflows();
         // A failed test has said what went wrong; its half-run workflows prove nothing about replay.
         if (this.currentTest?.state !== 'passed') return;
-        for (const workflowId of started) {
-          const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
+        for (const handle of started) {
+          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
         }
       });
     }

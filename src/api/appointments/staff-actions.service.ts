@@ -9,14 +9,13 @@ import type { AppointmentInput } from '../graphql/dto/appointment.input';
 import type { TenantCaller } from '../graphql/auth/api-callers';
 import { ClinicError, ClinicErrorCode, fieldsFromZod, invalidInput, notFound } from '../graphql/clinic-errors';
 import type { Appointment } from '../graphql/models/appointment.model';
-import { DB } from '../tokens';
-import { bookingEventSchema } from '../webhooks/booking-event.schema';
+import type { AroConfig } from '../../config';
+import { ARO_CONFIG, DB } from '../tokens';
+import { newAppointmentSchema } from '../webhooks/booking-event.schema';
 import { AppointmentReads } from './appointment-reads.service';
 import { AppointmentWorkflows, StaffActionRefusedError, type StaffActionName } from './appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from './lifecycle-input';
 
-/** The booking webhook's rules for an appointment, so both ways in accept the same appointments. */
-const appointmentSchema = bookingEventSchema.shape.appointment;
 const MAX_REASON_LENGTH = 500;
 
 const ACTION_WORDS: Record<StaffActionName, string> = {
@@ -27,14 +26,20 @@ const ACTION_WORDS: Record<StaffActionName, string> = {
 
 @Injectable()
 export class StaffActions {
+  /** The booking webhook's rules for a new appointment, so both ways in accept the same appointments. */
+  private readonly appointmentSchema: ReturnType<typeof newAppointmentSchema>;
+
   constructor(
     @Inject(DB) private readonly db: Db,
+    @Inject(ARO_CONFIG) config: AroConfig,
     private readonly workflows: AppointmentWorkflows,
     private readonly reads: AppointmentReads,
-  ) {}
+  ) {
+    this.appointmentSchema = newAppointmentSchema({ horizonDays: config.ARO_BOOKING_HORIZON_DAYS });
+  }
 
   async create(caller: TenantCaller, input: AppointmentInput): Promise<Appointment> {
-    const parsed = appointmentSchema.safeParse({
+    const parsed = this.appointmentSchema.safeParse({
       externalId: input.externalId ?? `aro-${randomUUID()}`,
       startsAt: input.startsAt.toISOString(),
       durationMinutes: input.durationMinutes ?? undefined,

@@ -1,7 +1,7 @@
 // The errors the clinic's GraphQL API answers with: one stable `extensions.code` each, so a UI can
 // branch on the code and show the message; input errors also list each bad field by its path.
 import { HeaderMap } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { TemporalUnavailableError } from '../appointments/appointment-workflows.service';
@@ -68,12 +68,19 @@ export function fieldsFromZod(issues: z.ZodError['issues'], prefix: string): Fie
 
 const logger = new Logger('graphql');
 
+/** graphql's message when a document has more tokens than the parser was allowed to read ("more that" in graphql 16). */
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
+
 /**
  * Apollo's formatError: ClinicErrors and GraphQL's own errors go out as they are; Temporal being
  * away gets its code; anything else is logged and answered without internals.
  */
 export function formatClinicError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
+  // The parser's token limit (parseOptions.maxTokens) is the first guard against an oversized query.
+  if (formatted.extensions?.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && TOKEN_LIMIT.test(formatted.message)) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ClinicErrorCode.QueryTooComplex } };
+  }
   if (original instanceof GraphQLError) return formatted;
   if (original instanceof TemporalUnavailableError) {
     logger.warn(original.message);

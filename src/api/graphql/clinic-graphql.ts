@@ -28,6 +28,13 @@ import { TenantResolver } from './resolvers/tenant.resolver';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/**
+ * The clinic UI's largest query is a few hundred tokens, graphql's introspection query about 170.
+ * The parser recurses once per nesting level and overflows the stack somewhere past 2,000 levels:
+ * 2,000 tokens can nest at most 1,000.
+ */
+const MAX_QUERY_TOKENS = 2000;
+
 export const CLINIC_RESOLVERS = [
   TenantResolver,
   ApiKeyResolver,
@@ -62,6 +69,8 @@ export function clinicGraphqlOptions({ config, db }: { config: AroConfig; db: Db
     buildSchemaOptions: CLINIC_SCHEMA_OPTIONS,
     context: clinicContext(new ApiCallers(db, config.ARO_OPERATOR_KEY), new KeyRateLimiter(config.ARO_GRAPHQL_RATE_LIMIT)),
     plugins: [queryLimitsPlugin(CLINIC_QUERY_LIMITS)],
+    // Refused as QUERY_TOO_COMPLEX before the parser can nest deep enough to overflow (see clinic-errors.ts).
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     playground: false,
     // The schema is public (it is in the repository); introspection still needs a key, like every request.
     introspection: true,

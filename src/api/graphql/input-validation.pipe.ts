@@ -1,26 +1,40 @@
-// Checks resolver arguments against their DTO's class-validator rules, answering BAD_USER_INPUT with
-// each bad field by its path (e.g. `input.kind`, `first`).
+// Checks every resolver argument before a resolver runs, answering BAD_USER_INPUT with each bad field
+// by its path (e.g. `input.kind`, `first`): text PostgreSQL cannot store is refused in any argument,
+// and an input class with a zod schema (declared beside it with @ValidatedBy) is held to that schema.
+// Inputs whose rules need the clinic's settings or records (a policy, an appointment, tenant settings)
+// are checked by the one schema their service applies.
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import type { z } from 'zod';
+import { findUnstorableText } from '../../domain/storable-text';
 import type { FieldError } from '../http/invalid-payload';
 import { invalidInput } from './clinic-errors';
 
-const PLAIN_TYPES: unknown[] = [String, Number, Boolean, Array, Object, Date];
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class constructors of any shape
+const inputSchemas = new WeakMap<Function, z.ZodType>();
+
+/** Declares the zod schema that checks an @InputType or @ArgsType class. */
+export function ValidatedBy(schema: z.ZodType): ClassDecorator {
+  return (target) => {
+    inputSchemas.set(target, schema);
+  };
+}
+
+function field(argument: string | undefined, path: readonly PropertyKey[]): string {
+  return [...(argument ? [argument] : []), ...path.map(String)].join('.') || '(arguments)';
+}
 
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
-  async transform(value: unknown, { metatype, data }: ArgumentMetadata): Promise<unknown> {
-    if (!metatype || PLAIN_TYPES.includes(metatype) || value === null || typeof value !== 'object') return value;
-    const instance = plainToInstance(metatype, value) as object;
-    const errors = await validate(instance, { forbidUnknownValues: false });
-    if (errors.length > 0) throw invalidInput(errors.flatMap((e) => fieldErrors(e, data ? [data] : [])));
-    return instance;
+  transform(value: unknown, { type, metatype, data }: ArgumentMetadata): unknown {
+    // The caller (@ClinicKey, @OperatorKey) comes from the request's key, not from what was sent.
+    if (type === 'custom') return value;
+    const unstorable = findUnstorableText(value);
+    if (unstorable) throw invalidInput([{ field: field(data, unstorable.path ? unstorable.path.split('.') : []), message: unstorable.problem }]);
+    const schema = metatype ? inputSchemas.get(metatype) : undefined;
+    if (!schema || value === null || value === undefined) return value;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const fields: FieldError[] = parsed.error.issues.map((issue) => ({ field: field(data, issue.path), message: issue.message }));
+    throw invalidInput(fields);
   }
-}
-
-function fieldErrors(error: ValidationError, parent: string[]): FieldError[] {
-  const path = [...parent, error.property];
-  const own = Object.values(error.constraints ?? {}).map((message) => ({ field: path.join('.'), message }));
-  return [...own, ...(error.children ?? []).flatMap((child) => fieldErrors(child, path))];
 }

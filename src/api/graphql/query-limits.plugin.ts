@@ -2,11 +2,12 @@
 // cannot make the API read thousands of rows or workflows, nor walk the (cyclic) introspection types
 // without end.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ComplexityEstimatorArgs } from '@nestjs/graphql';
 import { ClinicError, ClinicErrorCode } from './clinic-errors';
-import { DEFAULT_PAGE_SIZE } from './dto/page.args';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './dto/page.args';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -19,10 +20,14 @@ export interface QueryLimits {
  */
 export const CLINIC_QUERY_LIMITS: QueryLimits = { maxDepth: 20, maxComplexity: 3000 };
 
-/** The cost of a paged list: its items' cost times the page size asked for. */
+/**
+ * The cost of a paged list: its items' cost times the page size asked for. A size outside 1 to
+ * MAX_PAGE_SIZE is refused (BAD_USER_INPUT, naming `first`) before anything is read, so it costs
+ * nothing here — and a negative one can never offset the cost of the other fields.
+ */
 export function pageComplexity({ args, childComplexity }: ComplexityEstimatorArgs): number {
   const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + childComplexity * first;
+  return 1 + childComplexity * (first >= 1 && first <= MAX_PAGE_SIZE ? first : 0);
 }
 
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
@@ -31,6 +36,13 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
       return {
         async didResolveOperation({ request, document, schema, operation }) {
           if (!operation) return;
+          // graphql's validation lets an operation through whose root type the schema lacks (there are no
+          // subscriptions); execution would then fail as an internal error.
+          if (!schema.getRootType(operation.operation)) {
+            throw new GraphQLError(`this API has no ${operation.operation} operations`, {
+              extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },
+            });
+          }
           const fragments = new Map(
             document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
           );

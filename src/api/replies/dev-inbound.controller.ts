@@ -2,7 +2,8 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { parsePayload } from '../http/invalid-payload';
-import { e164Phone, requiredObject, text } from '../http/payload-fields';
+import { z } from 'zod';
+import { e164Phone, text } from '../http/payload-fields';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { CachedTenants } from '../tenants/cached-tenants';
 import { DeliveryAdmission } from '../webhooks/delivery-admission';
@@ -11,7 +12,11 @@ import { InboundReplies, type ReplyRouting } from './inbound-replies.service';
 /** Ten concatenated SMS segments: what carriers deliver as one message at most. */
 const MAX_SMS_LENGTH = 1600;
 
-const devReplySchema = requiredObject({ from: e164Phone, body: text(MAX_SMS_LENGTH) });
+// Strict: this route is ARO's own tool, so a field it does not know (a channel, say) is a mistake worth naming.
+const devReplySchema = z.strictObject(
+  { from: e164Phone, body: text(MAX_SMS_LENGTH) },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `has unknown fields: ${issue.keys.join(', ')}` : 'must be an object with from and body') },
+);
 
 @Controller('dev/inbound')
 export class DevInboundController {

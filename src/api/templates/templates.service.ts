@@ -1,4 +1,4 @@
-// A clinic's message templates: listed, stored after a check that every {{variable}} exists, and
+// A clinic's message templates: listed, stored (and audited) after a check that every {{variable}} exists, and
 // previewed with sample data as patients will read them — by the same renderer that sends them.
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime, Duration } from 'luxon';
@@ -9,8 +9,10 @@ import { signRescheduleLink } from '../../domain/reschedule-link';
 import { smsSegments } from '../../domain/sms-segments';
 import { renderTemplate, templateVariables, UnknownTemplateVariableError } from '../../domain/template-render';
 import type { Tenant } from '../../generated/prisma/client';
-import { isLocale, randomId } from '../../tenants/create-tenant';
+import { randomId } from '../../tenants/create-tenant';
 import type { AppointmentDetails, Channel } from '../../workflows/contracts';
+import { apiKeyActor, auditSettingsChange } from '../../tenants/settings-audit';
+import type { TenantCaller } from '../graphql/auth/api-callers';
 import { invalidInput, notFound } from '../graphql/clinic-errors';
 import type { PreviewSampleInput, TemplateInput, TemplatePreviewInput } from '../graphql/dto/template.input';
 import type { Template, TemplatePreview } from '../graphql/models/template.model';
@@ -25,15 +27,26 @@ export class Templates {
     return rows.map((t) => ({ ...t, channel: t.channel as Channel }));
   }
 
-  async upsert(tenantId: string, input: TemplateInput): Promise<Template> {
-    if (!isLocale(input.locale)) throw invalidInput([{ field: 'input.locale', message: 'must be a locale such as en, es or pt-BR' }]);
+  async upsert(caller: TenantCaller, input: TemplateInput): Promise<Template> {
+    const { tenantId } = caller;
     const tenant = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     render(input.body, sampleVariables(tenant, input.locale, {}), 'input.body');
     const key = { tenantId, kind: input.kind, locale: input.locale, channel: input.channel };
-    const row = await this.db.template.upsert({
-      where: { tenantId_kind_locale_channel: key },
-      create: { id: randomId('tpl_'), ...key, body: input.body },
-      update: { body: input.body },
+    const row = await this.db.$transaction(async (tx) => {
+      const previous = await tx.template.findUnique({ where: { tenantId_kind_locale_channel: key }, select: { body: true } });
+      const stored = await tx.template.upsert({
+        where: { tenantId_kind_locale_channel: key },
+        create: { id: randomId('tpl_'), ...key, body: input.body },
+        update: { body: input.body },
+      });
+      await auditSettingsChange(tx, {
+        tenantId,
+        actor: apiKeyActor(caller),
+        action: 'settings.template_upserted',
+        subject: `template:${key.kind}/${key.locale}/${key.channel}`,
+        detail: { created: previous === null, body: { from: previous?.body ?? null, to: input.body } },
+      });
+      return stored;
     });
     return { ...row, channel: row.channel as Channel };
   }
@@ -41,7 +54,6 @@ export class Templates {
   async preview(tenantId: string, input: TemplatePreviewInput): Promise<TemplatePreview> {
     const tenant = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const locale = input.locale ?? tenant.defaultLocale;
-    if (!isLocale(locale)) throw invalidInput([{ field: 'input.locale', message: 'must be a locale such as en, es or pt-BR' }]);
     const channel = input.channel ?? 'sms';
     let body = input.body;
     if (body === null || body === undefined) {

@@ -1,8 +1,10 @@
 // A clinic's API keys: listed by name, created (the key shown once, only its hash kept) and revoked
-// (effective on the next request, since every request looks its key up).
+// (effective on the next request, since every request looks its key up); both audited, by key id.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
 import { generateApiKey, hashApiKey, newApiKeyId } from '../../tenants/api-keys';
+import { apiKeyActor, auditSettingsChange } from '../../tenants/settings-audit';
+import type { TenantCaller } from '../graphql/auth/api-callers';
 import { ClinicError, ClinicErrorCode, invalidInput, notFound } from '../graphql/clinic-errors';
 import type { ApiKey, CreateApiKeyPayload } from '../graphql/models/api-key.model';
 import { DB } from '../tokens';
@@ -18,21 +20,33 @@ export class ApiKeys {
     return this.db.apiKey.findMany({ where: { tenantId }, select: SELECTED, orderBy: { createdAt: 'asc' } });
   }
 
-  async create(tenantId: string, name: string): Promise<CreateApiKeyPayload> {
+  async create(caller: TenantCaller, name: string): Promise<CreateApiKeyPayload> {
+    const { tenantId } = caller;
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > MAX_NAME_LENGTH) {
       throw invalidInput([{ field: 'name', message: `must be 1 to ${MAX_NAME_LENGTH} characters, e.g. "front desk"` }]);
     }
     const apiKey = generateApiKey();
-    const key = await this.db.apiKey.create({
-      data: { id: newApiKeyId(), tenantId, name: trimmed, keyHash: hashApiKey(apiKey) },
-      select: SELECTED,
+    const key = await this.db.$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: { id: newApiKeyId(), tenantId, name: trimmed, keyHash: hashApiKey(apiKey) },
+        select: SELECTED,
+      });
+      await auditSettingsChange(tx, {
+        tenantId,
+        actor: apiKeyActor(caller),
+        action: 'settings.api_key_created',
+        subject: `api-key:${created.id}`,
+        detail: { keyId: created.id, name: created.name },
+      });
+      return created;
     });
     return { apiKey, key };
   }
 
   /** True when revoked now, false when it already was. Another clinic's key is simply not found. */
-  async revoke(tenantId: string, id: string): Promise<boolean> {
+  async revoke(caller: TenantCaller, id: string): Promise<boolean> {
+    const { tenantId } = caller;
     return this.db.$transaction(async (tx) => {
       const key = await tx.apiKey.findFirst({ where: { id, tenantId }, select: SELECTED });
       if (!key) throw notFound(`no API key with id "${id}"`);
@@ -43,6 +57,13 @@ export class ApiKeys {
         throw new ClinicError(ClinicErrorCode.Forbidden, 'cannot revoke the last active key; create another one first');
       }
       await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      await auditSettingsChange(tx, {
+        tenantId,
+        actor: apiKeyActor(caller),
+        action: 'settings.api_key_revoked',
+        subject: `api-key:${id}`,
+        detail: { keyId: id, name: key.name },
+      });
       return true;
     });
   }

@@ -1,11 +1,15 @@
 // A clinic's settings through the API: the operator creates clinics; a clinic reads and changes its
-// own name, time zone, locale, channels and reminder policy (each change validated, the policy versioned).
+// own name, time zone, locale, channels and reminder policy — each change validated, audited with who
+// made it and what changed, the policy versioned.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
 import { parsePolicy, policySchema } from '../../domain/policy';
 import type { Prisma } from '../../generated/prisma/client';
 import { createTenant, checkTenantSettings, TenantInputError } from '../../tenants/create-tenant';
+import { sendRateProblem } from '../../tenants/send-rate';
+import { apiKeyActor, auditSettingsChange, changedFields } from '../../tenants/settings-audit';
 import { twilioSenderSchema } from '../../twilio/twilio-settings';
+import type { TenantCaller } from '../graphql/auth/api-callers';
 import type { FieldError } from '../http/invalid-payload';
 import { ClinicError, ClinicErrorCode, fieldsFromZod, invalidInput } from '../graphql/clinic-errors';
 import type { PolicyInput } from '../graphql/dto/policy.input';
@@ -30,25 +34,41 @@ export class TenantSettings {
     const created = await namingFields(() =>
       createTenant(this.db, { name: input.name, timeZone: input.timeZone, defaultLocale: input.defaultLocale ?? undefined }),
     );
-    return { tenant: await this.get(created.tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+    const { tenant } = created;
+    await auditSettingsChange(this.db, {
+      tenantId: tenant.id,
+      actor: 'operator (api)',
+      action: 'settings.tenant_created',
+      subject: `tenant:${tenant.id}`,
+      detail: { name: tenant.name, timeZone: tenant.timeZone, defaultLocale: tenant.defaultLocale },
+    });
+    return { tenant: await this.get(tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
   }
 
-  async update(tenantId: string, input: UpdateTenantInput): Promise<Tenant> {
+  async update(caller: TenantCaller, input: UpdateTenantInput): Promise<Tenant> {
+    const { tenantId } = caller;
     const settings = await namingFields(async () =>
       checkTenantSettings({ name: input.name ?? undefined, timeZone: input.timeZone ?? undefined, defaultLocale: input.defaultLocale ?? undefined }),
     );
     const current = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const channels = input.channels ? await this.channels(tenantId, current.channels as StoredChannels, input.channels) : undefined;
-    await this.db.tenant.update({ where: { id: tenantId }, data: { ...settings, ...(channels ? { channels } : {}) } });
+    const data = { ...settings, ...(channels ? { channels } : {}) };
+    const changed = changedFields(current, data);
+    await this.db.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id: tenantId }, data });
+      await auditSettingsChange(tx, { tenantId, actor: apiKeyActor(caller), action: 'settings.tenant_updated', subject: `tenant:${tenantId}`, detail: { changed } });
+    });
     return this.get(tenantId);
   }
 
   /** The fields given replace the current ones; the result must be a valid policy, stored as the next version. */
-  async updatePolicy(tenantId: string, input: PolicyInput): Promise<Tenant> {
+  async updatePolicy(caller: TenantCaller, input: PolicyInput): Promise<Tenant> {
+    const { tenantId } = caller;
     const current = await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const version = current.policyVersion + 1;
+    const before = parsePolicy(current.policy);
     const candidate = {
-      ...parsePolicy(current.policy),
+      ...before,
       ...definedFields(input),
       // Within a reminder, null only means "not set".
       ...(input.reminders ? { reminders: input.reminders.map(presentFields) } : {}),
@@ -57,14 +77,24 @@ export class TenantSettings {
     const parsed = policySchema.safeParse(candidate);
     if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error.issues, 'input'));
     await this.requireTemplates(tenantId, parsed.data.reminders.map((r) => r.template));
-    // Guarded by the version read above: of two concurrent edits, the second is told rather than lost.
-    const stored = await this.db.tenant.updateMany({
-      where: { id: tenantId, policyVersion: current.policyVersion },
-      data: { policy: parsed.data as unknown as Prisma.InputJsonObject, policyVersion: version },
+    const changedPolicy = changedFields({ ...before, version }, { ...parsed.data });
+    await this.db.$transaction(async (tx) => {
+      // Guarded by the version read above: of two concurrent edits, the second is told rather than lost.
+      const stored = await tx.tenant.updateMany({
+        where: { id: tenantId, policyVersion: current.policyVersion },
+        data: { policy: parsed.data as unknown as Prisma.InputJsonObject, policyVersion: version },
+      });
+      if (stored.count === 0) {
+        throw new ClinicError(ClinicErrorCode.Conflict, 'the policy changed while this update was made; read it again and retry');
+      }
+      await auditSettingsChange(tx, {
+        tenantId,
+        actor: apiKeyActor(caller),
+        action: 'settings.policy_updated',
+        subject: `policy:v${version}`,
+        detail: { fromVersion: current.policyVersion, toVersion: version, changed: changedPolicy },
+      });
     });
-    if (stored.count === 0) {
-      throw new ClinicError(ClinicErrorCode.Conflict, 'the policy changed while this update was made; read it again and retry');
-    }
     return this.get(tenantId);
   }
 
@@ -94,7 +124,8 @@ export class TenantSettings {
       }
     }
     const rate = input.maxMessagesPerSecond ?? current.maxActivitiesPerSecond;
-    if (rate !== undefined && !(rate > 0)) problems.push({ field: 'input.channels.maxMessagesPerSecond', message: 'must be a positive number' });
+    const rateProblem = rate === undefined ? undefined : sendRateProblem(rate);
+    if (rateProblem) problems.push({ field: 'input.channels.maxMessagesPerSecond', message: rateProblem });
     if (problems.length > 0) throw invalidInput(problems);
     return JSON.parse(JSON.stringify({ ...current, provider, twilio, maxActivitiesPerSecond: rate })) as Prisma.InputJsonObject;
   }

@@ -1,7 +1,7 @@
 // Turns a stored tenant (its JSON policy and channel settings) into what the clinic's API shows.
 import { parsePolicy } from '../../domain/policy';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
-import type { Policy as PolicyContract } from '../../workflows/contracts';
+import { DEFAULT_AUTO_REPLY_LIMIT, DEFAULT_CANCEL_QUESTION_TTL, type Policy as PolicyContract } from '../../workflows/contracts';
 import type { Policy } from '../graphql/models/policy.model';
 import type { Channels, Tenant } from '../graphql/models/tenant.model';
 
@@ -31,6 +31,9 @@ function policyView(p: PolicyContract): Policy {
     ...p,
     reminders: p.reminders.map((r) => ({ ...r, asksConfirmation: r.asksConfirmation ?? false, onlyIf: r.onlyIf ?? null })),
     whatsappDeliveryWindow: p.whatsappDeliveryWindow ?? null,
+    autoReplyLimit: p.autoReplyLimit ?? DEFAULT_AUTO_REPLY_LIMIT,
+    confirmCancelByReply: p.confirmCancelByReply ?? true,
+    cancelQuestionTtl: p.cancelQuestionTtl ?? DEFAULT_CANCEL_QUESTION_TTL,
   };
 }
 

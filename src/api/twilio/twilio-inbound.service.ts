@@ -1,12 +1,10 @@
 // A patient's SMS or WhatsApp message through Twilio: checked, its opt-out flag (Twilio's own STOP /
 // START handling, OptOutType) written to the consent ledger, then recorded and routed like any reply.
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { recordConsentChange } from '../../activities/consent';
 import type { Db } from '../../db/prisma';
 import { replyConsentKey } from '../../workflows/contracts';
 import { parsePayload } from '../http/invalid-payload';
-import { requiredObject, text } from '../http/payload-fields';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { InboundReplies, type ReplyRouting } from '../replies/inbound-replies.service';
 import { CachedTenants } from '../tenants/cached-tenants';
@@ -14,20 +12,9 @@ import { DB } from '../tokens';
 import { DeliveryAdmission } from '../webhooks/delivery-admission';
 import type { TwilioRequest } from './twilio-request';
 import { TwilioSignatures } from './twilio-signature.service';
+import { twilioInboundSchema } from './twilio-webhook.schema';
 
 const WHATSAPP_PREFIX = 'whatsapp:';
-/** Ten concatenated SMS segments: the most a carrier delivers as one message. */
-const MAX_BODY_LENGTH = 1600;
-
-const inboundSchema = z.object({
-  MessageSid: text(64),
-  From: text(64),
-  To: text(64),
-  // A picture with no caption has no text: still a reply the clinic should see.
-  Body: z.string().max(MAX_BODY_LENGTH).default(''),
-  OptOutType: z.string().max(16).optional(),
-});
-
 const CONSENT_BY_OPT_OUT_TYPE: Record<string, 'opt_out' | 'opt_in'> = { STOP: 'opt_out', START: 'opt_in' };
 
 @Injectable()
@@ -48,7 +35,7 @@ export class TwilioInbound {
   private async process(request: TwilioRequest): Promise<ReplyRouting> {
     const tenant = await this.tenants.require(request.tenantId);
     await this.signatures.verify(request);
-    const message = parsePayload(requiredObject(inboundSchema.shape), request.params);
+    const message = parsePayload(twilioInboundSchema, request.params);
     const channel = message.From.startsWith(WHATSAPP_PREFIX) ? 'whatsapp' : 'sms';
     const from = message.From.replace(WHATSAPP_PREFIX, '');
 

@@ -29,8 +29,11 @@ export class TwilioSignatures {
     const opened = await this.credentials.get(request.tenantId, () => openProviderCredentials(this.db, this.cipher, request.tenantId, 'twilio'));
     // A tenant without Twilio credentials cannot have signed anything: the same 403, nothing more said.
     if (opened === null) throw refused('mismatch');
-    const { authToken } = twilioCredentials(opened, request.tenantId);
+    const { accountSid, authToken } = twilioCredentials(opened, request.tenantId);
     if (!twilio.validateRequest(authToken, request.signature, request.url, request.params)) throw refused('mismatch');
+    // Signed with this clinic's token but about another account's message: not this clinic's to record.
+    const claimed = request.params.AccountSid;
+    if (claimed !== undefined && claimed !== accountSid) throw refused('mismatch');
   }
 }
 

@@ -1,14 +1,12 @@
 // Twilio's delivery receipts: deduped by message and status, applied only when they move the message
 // forward (callbacks overtake each other), then handed to the appointment's workflow.
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import type { Db } from '../../db/prisma';
 import { isDeliveryFailure, statusesBefore } from '../../domain/delivery-status';
 import type { Prisma } from '../../generated/prisma/client';
 import type { DeliveryStatusSignal } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { parsePayload } from '../http/invalid-payload';
-import { requiredObject, text } from '../http/payload-fields';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { CachedTenants } from '../tenants/cached-tenants';
 import { DB } from '../tokens';
@@ -16,15 +14,10 @@ import { DeliveryAdmission } from '../webhooks/delivery-admission';
 import { DeliveryLedger, type SettledState } from '../webhooks/delivery-ledger';
 import type { TwilioRequest } from './twilio-request';
 import { TwilioSignatures } from './twilio-signature.service';
+import { twilioStatusSchema } from './twilio-webhook.schema';
 
 /** The statuses the workflow acts on; the others (accepted, sending...) only update the record. */
 const SIGNALLED: readonly string[] = ['queued', 'sent', 'delivered', 'failed', 'undelivered', 'read'] satisfies DeliveryStatusSignal['status'][];
-
-const statusSchema = z.object({
-  MessageSid: text(64),
-  MessageStatus: text(32),
-  ErrorCode: z.string().max(16).optional(),
-});
 
 export type StatusAnswer = 'applied' | 'duplicate' | 'stale';
 
@@ -51,7 +44,7 @@ export class TwilioStatuses {
   private async process(request: TwilioRequest): Promise<StatusAnswer> {
     const tenant = await this.tenants.require(request.tenantId);
     await this.signatures.verify(request);
-    const receipt = parsePayload(requiredObject(statusSchema.shape), request.params);
+    const receipt = parsePayload(twilioStatusSchema, request.params);
     const status = receipt.MessageStatus.toLowerCase();
     const errorCode = receipt.ErrorCode || undefined;
 

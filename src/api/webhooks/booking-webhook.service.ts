@@ -6,7 +6,8 @@ import type { Db } from '../../db/prisma';
 import type { Prisma, Tenant } from '../../generated/prisma/client';
 import { AppointmentWorkflows, type LifecycleAnswer } from '../appointments/appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from '../appointments/lifecycle-input';
-import { invalidPayload, parsePayload } from '../http/invalid-payload';
+import { parsePayload } from '../http/invalid-payload';
+import { parseJsonBody } from '../http/json-body';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { CachedTenants } from '../tenants/cached-tenants';
 import { ARO_CONFIG, DB } from '../tokens';
@@ -37,6 +38,8 @@ const LEDGER_STATE: Record<LifecycleAnswer['lifecycle'], SettledState> = {
 
 @Injectable()
 export class BookingWebhooks {
+  private readonly eventSchema: ReturnType<typeof bookingEventSchema>;
+
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
@@ -45,7 +48,9 @@ export class BookingWebhooks {
     private readonly ledger: DeliveryLedger,
     private readonly workflows: AppointmentWorkflows,
     private readonly metrics: ApiMetrics,
-  ) {}
+  ) {
+    this.eventSchema = bookingEventSchema({ horizonDays: config.ARO_BOOKING_HORIZON_DAYS });
+  }
 
   receive(delivery: BookingDelivery): Promise<BookingDeliveryAnswer> {
     return this.metrics.countDelivery('booking', () => this.admission.admit(() => this.process(delivery)), (answer) => answer.status);
@@ -62,8 +67,8 @@ export class BookingWebhooks {
     });
     if (!verdict.valid) throw new UnauthorizedException({ error: 'invalid_signature', reason: verdict.reason });
 
-    const received = parseJson(rawBody);
-    const event = parsePayload(bookingEventSchema, received);
+    const received = parseJsonBody(rawBody);
+    const event = parsePayload(this.eventSchema, received);
 
     // Recorded before Temporal is called and settled after, with no transaction in between: a failed
     // call leaves the event claimable by the booking system's retry, and the workflow, which
@@ -129,13 +134,5 @@ export class BookingWebhooks {
       ],
       skipDuplicates: true,
     });
-  }
-}
-
-function parseJson(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return invalidPayload([{ field: '(body)', message: 'must be a JSON document' }]);
   }
 }

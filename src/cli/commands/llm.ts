@@ -1,10 +1,11 @@
 // `aro llm set|off`: gives a clinic an LLM (any OpenAI-compatible chat-completions endpoint) for the
-// replies ARO's own classifier is unsure of, or takes it away. Off by default.
+// replies ARO's own classifier is unsure of, or takes it away. Off by default. Both are audited (never the key).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { createPrisma } from '../../db/prisma';
 import { credentialCipher } from '../../secrets/credential-cipher';
 import { configureLlm, removeLlm } from '../../tenants/llm-setup';
+import { auditSettingsChange, cliActor } from '../../tenants/settings-audit';
 import { UsageError, type CliCommand } from '../command';
 import { resolveDatabaseUrl } from '../database-url';
 
@@ -30,6 +31,7 @@ export const llmCommand: CliCommand = {
     try {
       if (subcommand === 'off') {
         await removeLlm(db, values.id);
+        await auditSettingsChange(db, { tenantId: values.id, actor: cliActor(), action: 'settings.llm_configured', subject: `tenant:${values.id}`, detail: { llm: null } });
         process.stdout.write(`Tenant ${values.id} reads replies in-process only.\n`);
         return;
       }
@@ -37,6 +39,13 @@ export const llmCommand: CliCommand = {
       const apiKey = process.env.ARO_LLM_API_KEY || undefined;
       const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
       await configureLlm(db, credentialCipher(loadConfig()), values.id, { baseUrl: values.url, model: values.model, timeoutMs, apiKey });
+      await auditSettingsChange(db, {
+        tenantId: values.id,
+        actor: cliActor(),
+        action: 'settings.llm_configured',
+        subject: `tenant:${values.id}`,
+        detail: { llm: { baseUrl: values.url, model: values.model, timeoutMs: timeoutMs ?? null, apiKeySealed: apiKey !== undefined } },
+      });
       process.stdout.write(`Tenant ${values.id} asks ${values.model} at ${values.url} about replies it is unsure of${apiKey ? ' (API key sealed)' : ''}.\n`);
     } finally {
       await db.$disconnect();

@@ -1,12 +1,13 @@
 // `aro tenant create|list|twilio|whatsapp-template|plan`: onboarding a clinic (its API key and webhook
 // secret are shown once), listing tenants, connecting a clinic's Twilio account, its approved
-// WhatsApp templates, and choosing its plan.
+// WhatsApp templates, and choosing its plan. Every change is audited as the operator's (no secrets).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { createPrisma, type Db } from '../../db/prisma';
 import { PLANS } from '../../domain/plan-limits';
 import { credentialCipher } from '../../secrets/credential-cipher';
 import { createTenant } from '../../tenants/create-tenant';
+import { auditSettingsChange, cliActor } from '../../tenants/settings-audit';
 import { configureTwilio } from '../../tenants/twilio-setup';
 import { setWhatsappTemplate } from '../../tenants/whatsapp-templates';
 import { formatUsage, UsageError, type CliCommand } from '../command';
@@ -61,7 +62,18 @@ async function create(args: string[]): Promise<void> {
   if (values.timezone === undefined) throw new UsageError('--timezone is required', USAGE);
   const input = { name: values.name, timeZone: values.timezone, defaultLocale: values.locale, id: values.id };
 
-  const { tenant, apiKey, webhookSecret } = await withDatabase((db) => createTenant(db, input));
+  const { tenant, apiKey, webhookSecret } = await withDatabase(async (db) => {
+    const created = await createTenant(db, input);
+    const { id, name, timeZone, defaultLocale } = created.tenant;
+    await auditSettingsChange(db, {
+      tenantId: id,
+      actor: cliActor(),
+      action: 'settings.tenant_created',
+      subject: `tenant:${id}`,
+      detail: { name, timeZone, defaultLocale },
+    });
+    return created;
+  });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ id: tenant.id, apiKey, webhookSecret, name: tenant.name, timeZone: tenant.timeZone })}\n`);
     return;
@@ -127,16 +139,18 @@ async function twilio(args: string[]): Promise<void> {
   if (!authToken) throw new UsageError('TWILIO_AUTH_TOKEN must hold the account\'s auth token', USAGE);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   const cipher = credentialCipher(loadConfig());
-  await withDatabase((db) =>
-    configureTwilio(db, cipher, values.id!, {
-      accountSid: values['account-sid']!,
-      authToken,
-      messagingServiceSid: values['messaging-service-sid'],
-      from: values.from,
-      whatsappFrom: values['whatsapp-from'],
-      maxMessagesPerSecond: rate,
-    }),
-  );
+  const senders = { messagingServiceSid: values['messaging-service-sid'], from: values.from, whatsappFrom: values['whatsapp-from'] };
+  await withDatabase(async (db) => {
+    await configureTwilio(db, cipher, values.id!, { accountSid: values['account-sid']!, authToken, ...senders, maxMessagesPerSecond: rate });
+    await auditSettingsChange(db, {
+      tenantId: values.id!,
+      actor: cliActor(),
+      action: 'settings.twilio_configured',
+      subject: `tenant:${values.id}`,
+      // The account SID names the account; the auth token is never recorded.
+      detail: { accountSid: values['account-sid'], ...senders, maxMessagesPerSecond: rate ?? null },
+    });
+  });
   process.stdout.write(`Tenant ${values.id} now sends through Twilio account ${values['account-sid']}.\n`);
 }
 
@@ -163,15 +177,17 @@ async function whatsappTemplate(args: string[]): Promise<void> {
     if (!placeholder || !variable) throw new UsageError(`--variables: "${pair}" is not <number>=<variable>`, USAGE);
     variables[placeholder] = variable;
   }
-  await withDatabase((db) =>
-    setWhatsappTemplate(db, values.id!, {
-      kind: values.kind!,
-      locale: values.locale!,
-      contentSid: values['content-sid']!,
-      variables,
-      body: values.body,
-    }),
-  );
+  const template = { kind: values.kind!, locale: values.locale!, contentSid: values['content-sid']!, variables, body: values.body };
+  await withDatabase(async (db) => {
+    await setWhatsappTemplate(db, values.id!, template);
+    await auditSettingsChange(db, {
+      tenantId: values.id!,
+      actor: cliActor(),
+      action: 'settings.whatsapp_template_set',
+      subject: `template:${template.kind}/${template.locale}/whatsapp`,
+      detail: template,
+    });
+  });
   process.stdout.write(`Tenant ${values.id} sends ${values.kind} (${values.locale}) on WhatsApp as ${values['content-sid']} outside a session.\n`);
 }
 
@@ -179,8 +195,20 @@ async function plan(args: string[]): Promise<void> {
   const { values } = parsed(() => parseArgs({ args, options: { id: { type: 'string' }, plan: { type: 'string' } } }));
   if (values.id === undefined) throw new UsageError('--id is required', USAGE);
   if (!(PLANS as readonly (string | undefined)[]).includes(values.plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')}`, USAGE);
-  const updated = await withDatabase((db) => db.tenant.updateMany({ where: { id: values.id }, data: { plan: values.plan } }));
-  if (updated.count === 0) throw new Error(`no tenant with id "${values.id}"`);
+  await withDatabase(async (db) => {
+    const current = await db.tenant.findUnique({ where: { id: values.id }, select: { plan: true } });
+    if (!current) throw new Error(`no tenant with id "${values.id}"`);
+    await db.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id: values.id }, data: { plan: values.plan } });
+      await auditSettingsChange(tx, {
+        tenantId: values.id!,
+        actor: cliActor(),
+        action: 'settings.plan_changed',
+        subject: `tenant:${values.id}`,
+        detail: { plan: { from: current.plan, to: values.plan } },
+      });
+    });
+  });
   process.stdout.write(`Tenant ${values.id} is on the ${values.plan} plan.\n`);
 }
 

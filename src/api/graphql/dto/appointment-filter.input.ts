@@ -1,10 +1,14 @@
 // Which appointments a list shows: by status, start, attention flag and patient name.
 import { Field, InputType } from '@nestjs/graphql';
-import { IsOptional, MaxLength } from 'class-validator';
+import { z } from 'zod';
 import type { AppointmentStatus } from '../../../workflows/contracts';
+import { ValidatedBy } from '../input-validation.pipe';
 import { AppointmentStatusValue } from '../models/enums';
 
+const appointmentFilterSchema = z.looseObject({ patientName: z.string().max(200, 'must be at most 200 characters').nullish() });
+
 @InputType()
+@ValidatedBy(appointmentFilterSchema)
 export class AppointmentFilter {
   @Field(() => [AppointmentStatusValue], { nullable: true, description: 'Any of these states.' })
   status?: AppointmentStatus[] | null;
@@ -19,7 +23,5 @@ export class AppointmentFilter {
   needsAttention?: boolean | null;
 
   @Field(() => String, { nullable: true, description: "Part of the patient's name, any case." })
-  @IsOptional()
-  @MaxLength(200, { message: 'must be at most 200 characters' })
   patientName?: string | null;
 }

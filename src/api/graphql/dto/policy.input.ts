@@ -98,4 +98,13 @@ export class PolicyInput {
 
   @Field(() => String, { nullable: true })
   whatsappDeliveryWindow?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  autoReplyLimit?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  confirmCancelByReply?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  cancelQuestionTtl?: string | null;
 }

@@ -100,5 +100,14 @@ export class Policy {
 
   @Field(() => String, { nullable: true, description: 'How long a WhatsApp message may stay undelivered before the SMS fallback. ISO-8601 duration.' })
   whatsappDeliveryWindow!: string | null;
+
+  @Field(() => Int, { description: 'Automatic answers to unclear replies per appointment in any 24 hours; past it, silence (staff still see every reply).' })
+  autoReplyLimit!: number;
+
+  @Field({ description: 'Whether a cancellation in the patient\'s own words is asked back ("Reply YES to cancel") before it is done.' })
+  confirmCancelByReply!: boolean;
+
+  @Field({ description: 'How long that question stays open (never past the start). ISO-8601 duration.' })
+  cancelQuestionTtl!: string;
 }
 

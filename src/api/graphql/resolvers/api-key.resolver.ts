@@ -14,11 +14,11 @@ export class ApiKeyResolver {
 
   @Mutation(() => CreateApiKeyPayload, { description: 'A new key for this clinic, named after who uses it (e.g. "front desk").' })
   createApiKey(@ClinicKey() caller: TenantCaller, @Args('name') name: string): Promise<CreateApiKeyPayload> {
-    return this.apiKeys.create(caller.tenantId, name);
+    return this.apiKeys.create(caller, name);
   }
 
   @Mutation(() => Boolean, { description: 'Revokes a key at once. False when it was already revoked.' })
   revokeApiKey(@ClinicKey() caller: TenantCaller, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    return this.apiKeys.revoke(caller.tenantId, id);
+    return this.apiKeys.revoke(caller, id);
   }
 }

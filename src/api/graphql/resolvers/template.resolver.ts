@@ -15,7 +15,7 @@ export class TemplateResolver {
 
   @Mutation(() => Template, { description: 'Refused (BAD_USER_INPUT naming the variable) when the body uses an unknown {{variable}}.' })
   upsertTemplate(@ClinicKey() caller: TenantCaller, @Args('input') input: TemplateInput): Promise<Template> {
-    return this.templates.upsert(caller.tenantId, input);
+    return this.templates.upsert(caller, input);
   }
 
   @Query(() => TemplatePreview, { description: 'Renders a stored template or a draft with sample data, as patients will read it.' })

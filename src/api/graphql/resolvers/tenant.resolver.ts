@@ -35,12 +35,12 @@ export class TenantResolver {
 
   @Mutation(() => Tenant, { description: "Changes the clinic's name, time zone, default locale or channels." })
   updateTenant(@ClinicKey() caller: TenantCaller, @Args('input') input: UpdateTenantInput): Promise<Tenant> {
-    return this.settings.update(caller.tenantId, input);
+    return this.settings.update(caller, input);
   }
 
   @Mutation(() => Tenant, { description: 'Changes the reminder policy: validated, stored as the next version; new appointments use it.' })
   updatePolicy(@ClinicKey() caller: TenantCaller, @Args('input') input: PolicyInput): Promise<Tenant> {
-    return this.settings.updatePolicy(caller.tenantId, input);
+    return this.settings.updatePolicy(caller, input);
   }
 
   // The parent is a tenant this caller was allowed to see (its own, or the one the operator just made).
