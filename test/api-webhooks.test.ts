@@ -42,6 +42,11 @@ async function startBlackHole(): Promise<{ port: number; close(): Promise<void> 
   };
 }
 
+/** Settings of the suite's other API instances: quiet, and taking the fixed 2030 dates the events carry. */
+function otherApiSettings(settings: Record<string, string> = {}) {
+  return loadConfig({ ARO_LOG_LEVEL: 'error', ARO_BOOKING_HORIZON_DAYS: '3650', ...settings });
+}
+
 /** A 503 that asks the sender to come back: the error code given and a Retry-After in whole seconds. */
 function assertRetryLater(answer: HttpAnswerWithHeaders, error: string): void {
   assert.equal(answer.status, 503, JSON.stringify(answer.body));
@@ -606,7 +611,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
     before(async () => {
       // Nothing listens on port 1: every Temporal call fails as in an outage.
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_BOOKING_HORIZON_DAYS: '3650' });
+      const config = otherApiSettings();
       cutOff = await startApi({
         config,
         db,
@@ -668,7 +673,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
     let quick: RunningApi;
 
     before(async () => {
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_TENANT_CACHE_TTL_MS: '300' });
+      const config = otherApiSettings({ ARO_TENANT_CACHE_TTL_MS: '300' });
       quick = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
     });
 
@@ -701,7 +706,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
       // A Temporal that accepts the connection and never answers holds a delivery in flight until
       // the call's timeout, which lets the test fill a limit of one.
       hole = await startBlackHole();
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_WEBHOOK_MAX_IN_FLIGHT: '1', ARO_TEMPORAL_CALL_TIMEOUT_MS: '1500' });
+      const config = otherApiSettings({ ARO_WEBHOOK_MAX_IN_FLIGHT: '1', ARO_TEMPORAL_CALL_TIMEOUT_MS: '1500' });
       const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${hole.port}`, connectTimeout: '1500ms' }) });
       narrow = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
     });
@@ -737,7 +742,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
   describe('when PostgreSQL cannot be reached or gives no connection', () => {
     async function apiOver(databaseUrl: string, poolSize = 2): Promise<{ api: RunningApi; db: Db }> {
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_DB_POOL_SIZE: String(poolSize), ARO_DB_ACQUIRE_TIMEOUT_MS: '500' });
+      const config = otherApiSettings({ ARO_DB_POOL_SIZE: String(poolSize), ARO_DB_ACQUIRE_TIMEOUT_MS: '500' });
       const isolated = createPrisma(databaseUrl, config);
       return { api: await startApi({ config, db: isolated, temporal: client, port: 0, host: '127.0.0.1' }), db: isolated };
     }
@@ -799,7 +804,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
 
     before(async () => {
       // A small API, so that 300 deliveries at once overrun its admission limit and its pool.
-      const config = loadConfig({ ARO_LOG_LEVEL: 'error', ARO_WEBHOOK_MAX_IN_FLIGHT: '16', ARO_DB_POOL_SIZE: '4', ARO_DB_ACQUIRE_TIMEOUT_MS: '1000' });
+      const config = otherApiSettings({ ARO_WEBHOOK_MAX_IN_FLIGHT: '16', ARO_DB_POOL_SIZE: '4', ARO_DB_ACQUIRE_TIMEOUT_MS: '1000' });
       smallDb = createPrisma(database.databaseUrl, config);
       small = await startApi({ config, db: smallDb, temporal: client, port: 0, host: '127.0.0.1' });
     });
