@@ -48,6 +48,13 @@ const schema = z.object({
   // Long and random like the tenant keys it outranks; unset, no caller can administer tenants.
   ARO_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters (e.g. from `openssl rand -base64 32`)').optional(),
   ARO_GRAPHQL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  // Webhook intake under load (README "Booking webhook"): past these limits a delivery is answered
+  // 503 with Retry-After, never left waiting until something inside gives way with a 500.
+  ARO_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(64),
+  ARO_DB_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  ARO_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  ARO_TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  ARO_TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export type AroConfig = z.infer<typeof schema>;

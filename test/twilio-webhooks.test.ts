@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import twilio from 'twilio';
 import { startApi, type RunningApi } from '../src/api/main';
-import { loadConfig } from '../src/config';
+import { loadConfig, type AroConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { credentialCipher } from '../src/secrets/credential-cipher';
 import { createTenant } from '../src/tenants/create-tenant';
@@ -32,6 +32,9 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
   let connection: Connection;
   let client: Client;
   let api: RunningApi;
+  let config: AroConfig;
+  /** The same API, but its Temporal is a port where nothing listens: an outage. */
+  let cutOff: RunningApi;
   let tenantId: string;
   let webhookSecret: string;
   const account = newAccount();
@@ -44,7 +47,7 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
     db = createPrisma(database.databaseUrl);
     connection = await Connection.connect({ address: temporalServer.address });
     client = new Client({ connection, namespace: temporalServer.namespace });
-    const config = loadConfig({
+    config = loadConfig({
       DATABASE_URL: database.databaseUrl,
       TEMPORAL_ADDRESS: temporalServer.address,
       ARO_PUBLIC_URL: PUBLIC_URL,
@@ -54,6 +57,8 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       ARO_BOOKING_HORIZON_DAYS: '3650',
     });
     api = await startApi({ config, db, temporal: client, port: 0, host: '127.0.0.1' });
+    const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    cutOff = await startApi({ config: { ...config, ARO_TEMPORAL_CALL_TIMEOUT_MS: 1000 }, db, temporal: deadTemporal, port: 0, host: '127.0.0.1' });
     const created = await createTenant(db, { name: 'Harbour Dental', timeZone: 'America/Los_Angeles' });
     ({ webhookSecret } = created);
     tenantId = created.tenant.id;
@@ -63,6 +68,7 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
   after(async function () {
     this.timeout(60_000);
     await api?.close();
+    await cutOff?.close();
     await connection?.close();
     await db?.$disconnect();
     await temporalServer?.stop();
@@ -71,14 +77,25 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
 
   const phone = () => `+1415555${String(1000 + ++phoneSeq).padStart(4, '0')}`;
   /** Where ARO listens (the proxy forwards here) and the public URL Twilio called and signed. */
-  const local = (webhook: string, tenant = tenantId) => `${api.url}/webhooks/twilio/${tenant}/${webhook}`;
+  const local = (webhook: string, tenant = tenantId, apiUrl = api.url) => `${apiUrl}/webhooks/twilio/${tenant}/${webhook}`;
   const signedFor = (webhook: string, tenant = tenantId) => `${PUBLIC_URL}/webhooks/twilio/${tenant}/${webhook}`;
 
   /** Posts as Twilio does: the signature computed by the twilio package over the public URL and the form. */
-  function post(webhook: 'inbound' | 'status', params: Record<string, string>, opts: { token?: string; signedUrl?: string; tenant?: string } = {}) {
+  function post(
+    webhook: 'inbound' | 'status',
+    params: Record<string, string>,
+    opts: { token?: string; signedUrl?: string; tenant?: string; apiUrl?: string } = {},
+  ) {
     const tenant = opts.tenant ?? tenantId;
     const signature = twilio.getExpectedTwilioSignature(opts.token ?? account.authToken, opts.signedUrl ?? signedFor(webhook, tenant), params);
-    return postForm(local(webhook, tenant), params, { 'x-twilio-signature': signature });
+    return postForm(local(webhook, tenant, opts.apiUrl), params, { 'x-twilio-signature': signature });
+  }
+
+  /** A 503 that asks Twilio to come back: the error code given and a Retry-After in whole seconds. */
+  function assertRetryLater(answer: { status: number; body: string; retryAfter: string | null }, error: string): void {
+    assert.equal(answer.status, 503, answer.body);
+    assert.equal(JSON.parse(answer.body).error, error);
+    assert.match(answer.retryAfter ?? '', /^[1-9]\d*$/);
   }
 
   function inbound(from: string, body: string, extra: Record<string, string> = {}) {
@@ -101,7 +118,7 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
     });
   }
 
-  /** A booked appointment with a running lifecycle and the projection row the worker would write. */
+  /** A booked appointment with a running lifecycle and the projection row the API writes as it starts it. */
   async function appointment(patientPhone: string, startsAt: string): Promise<string> {
     const externalId = `appt-${randomUUID()}`;
     const event = {
@@ -117,11 +134,7 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       body: raw,
     });
     assert.equal(res.status, 202);
-    const workflowId = `appt:${tenantId}:${externalId}`;
-    await db.appointment.create({
-      data: { tenantId, externalId, workflowId, status: 'scheduled', startsAt: new Date(startsAt), patientName: 'Rosa Díaz', patientPhone },
-    });
-    return workflowId;
+    return `appt:${tenantId}:${externalId}`;
   }
 
   describe('POST /webhooks/twilio/:tenantId/inbound', () => {
@@ -193,6 +206,21 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       // Re-signalled (an earlier signal may have failed), with the same message id the workflow dedupes by.
       const replies = (await signalsOf(workflowId)).filter((s) => s.name === 'inboundMessage');
       assert.ok(replies.every((r) => r.payload.messageId === params.MessageSid));
+    });
+
+    it('answers 503 with Retry-After while Temporal is out, keeping the reply; the retry routes it once', async () => {
+      const from = phone();
+      const workflowId = await appointment(from, '2030-06-03T09:00:00-07:00');
+      const params = inbound(from, 'YES');
+
+      assertRetryLater(await post('inbound', params, { apiUrl: cutOff.url }), 'temporal_unavailable');
+      // The patient's words are kept whatever Temporal does.
+      assert.equal(await db.message.count({ where: { tenantId, providerMessageId: params.MessageSid } }), 1);
+      assert.equal((await signalsOf(workflowId)).filter((s) => s.name === 'inboundMessage').length, 0);
+
+      assert.equal((await post('inbound', params)).status, 200);
+      const replies = (await signalsOf(workflowId)).filter((s) => s.name === 'inboundMessage');
+      assert.deepEqual(replies.map((r) => r.payload.messageId), [params.MessageSid]);
     });
 
     const refusals: [string, (params: Record<string, string>) => Promise<{ status: number }>][] = [
@@ -278,6 +306,36 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       assert.equal((await post('status', params)).status, 204);
       assert.equal((await deliveries(m.workflowId)).length, 1);
       assert.equal(await db.webhookEvent.count({ where: { tenantId, source: 'twilio.status', eventId: `${m.sid}:delivered` } }), 1);
+    });
+
+    it('concurrent duplicates of a callback signal the appointment once', async () => {
+      const m = await sentMessage();
+      const params = receipt(m.sid, m.to, 'delivered');
+
+      const answers = await Promise.all(Array.from({ length: 10 }, () => post('status', params)));
+
+      for (const answer of answers) {
+        if (answer.status !== 204) assertRetryLater(answer, 'delivery_in_progress');
+      }
+      assert.ok(answers.some((a) => a.status === 204));
+      assert.deepEqual(await deliveries(m.workflowId), [{ providerMessageId: m.sid, status: 'delivered' }]);
+      assert.equal(await statusOf(m.sid), 'delivered');
+    });
+
+    it('a callback refused while Temporal is out (503, Retry-After) is handed on once by the retry', async () => {
+      const m = await sentMessage();
+      const params = receipt(m.sid, m.to, 'delivered');
+
+      assertRetryLater(await post('status', params, { apiUrl: cutOff.url }), 'temporal_unavailable');
+      const ledger = { tenantId, source: 'twilio.status', eventId: `${m.sid}:delivered` };
+      assert.equal((await db.webhookEvent.findUniqueOrThrow({ where: { tenantId_source_eventId: ledger } })).state, 'received');
+      assert.deepEqual(await deliveries(m.workflowId), []);
+
+      // The message moved already; the retry must still tell the workflow.
+      assert.equal((await post('status', params)).status, 204);
+      assert.equal((await post('status', params)).status, 204);
+      assert.deepEqual(await deliveries(m.workflowId), [{ providerMessageId: m.sid, status: 'delivered' }]);
+      assert.equal((await db.webhookEvent.findUniqueOrThrow({ where: { tenantId_source_eventId: ledger } })).state, 'applied');
     });
 
     it('out of order: a late "sent" never moves a delivered message back', async () => {

@@ -27,6 +27,9 @@ import { TwilioStatuses } from './twilio/twilio-status.service';
 import { TwilioWebhookController } from './twilio/twilio-webhook.controller';
 import { BookingWebhookController } from './webhooks/booking-webhook.controller';
 import { BookingWebhooks } from './webhooks/booking-webhook.service';
+import { DeliveryAdmission } from './webhooks/delivery-admission';
+import { DeliveryLedger } from './webhooks/delivery-ledger';
+import { CachedTenants } from './tenants/cached-tenants';
 
 export interface ApiDeps {
   config: AroConfig;
@@ -63,6 +66,9 @@ export function createAppModule({ config, db, temporal, workers }: ApiDeps): Dyn
       WorkerQueueMetrics,
       AppointmentWorkflows,
       BookingWebhooks,
+      CachedTenants,
+      DeliveryAdmission,
+      DeliveryLedger,
       InboundReplies,
       TwilioSignatures,
       TwilioStatuses,

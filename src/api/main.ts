@@ -58,7 +58,7 @@ function isBookingWebhook(req: IncomingMessage): boolean {
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API');
-  const db = createPrisma(config.DATABASE_URL);
+  const db = createPrisma(config.DATABASE_URL, config);
   await db.$connect();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

@@ -279,5 +279,5 @@ export async function postForm(url: string, params: Record<string, string>, head
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(params).toString(),
   });
-  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after') };
 }

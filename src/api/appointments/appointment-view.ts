@@ -49,13 +49,22 @@ export function appointmentFromSnapshot(s: AppointmentSnapshot, stored: StoredTi
   };
 }
 
+/**
+ * What the API records about a lifecycle after it has ended (a late booking event, answered
+ * "ignored"): the workflow can no longer put it in its timeline, so the view adds it from the audit log.
+ */
+const RECORDED_AFTER_CLOSE = new Set(['booking.ignored']);
+
 /** A closed appointment: its last projected state, its stored timeline (the audit trail for version-1 runs), its stored messages. */
 export function appointmentFromProjection(row: ProjectedAppointment, stored: StoredTimelineEntry[], audit: AuditEvent[], messages: Message[]): Appointment {
   return {
     ...summaryFromProjection(row),
     durationMinutes: null,
     attentionReasons: [],
-    timeline: stored.length > 0 ? stored.map(storedEntry) : audit.map((e) => ({ at: e.at, kind: e.action, detail: auditDetail(e) })),
+    timeline:
+      stored.length > 0
+        ? [...stored.map(storedEntry), ...audit.filter((e) => RECORDED_AFTER_CLOSE.has(e.action)).map(auditEntry)]
+        : audit.map(auditEntry),
     messages: messages.map(storedMessage),
     source: AppointmentSourceValue.PROJECTION,
     revision: row.revision,
@@ -77,7 +86,15 @@ function storedMessage(m: Message) {
   };
 }
 
-/** The audit entry's actor when it is not ARO itself, as the workflow's own timeline says "by <actor>". */
+function auditEntry(e: AuditEvent) {
+  return { at: e.at, kind: e.action, detail: auditDetail(e) };
+}
+
+/** The audit entry's actor when it is not ARO itself, as the workflow's own timeline says "by <actor>"; which event a late one was. */
 function auditDetail(e: AuditEvent): string | null {
+  if (RECORDED_AFTER_CLOSE.has(e.action)) {
+    const late = e.detail as { eventType?: string; eventId?: string };
+    return `${late.eventType} ${late.eventId}`;
+  }
   return e.actor === 'aro' ? null : `by ${e.actor}`;
 }

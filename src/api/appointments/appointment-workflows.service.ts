@@ -6,10 +6,12 @@ import {
   QueryRejectCondition,
   QueryRejectedError,
   WorkflowClient,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
-import type { SearchAttributePair, SignalDefinition } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type SearchAttributePair, type SignalDefinition } from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
   WORKFLOW_TYPE,
@@ -28,27 +30,39 @@ import {
   type AppointmentStatus,
   type CancelAction,
   type AttendanceSignal,
+  type BookingCancelledSignal,
+  type BookingUpdatedSignal,
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
   type StaffAction,
 } from '../../workflows/contracts';
-import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
 import { writeProjection } from '../../db/appointment-projection';
 import type { Db } from '../../db/prisma';
+import { RetryLaterError } from '../http/retry-later';
+import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
 
 /**
- * A caller holding a database transaction open must not wait on Temporal for long; past this the
- * call fails and the caller answers "try again" rather than hanging.
+ * Temporal could not be reached, refused the call or did not answer within
+ * ARO_TEMPORAL_CALL_TIMEOUT_MS; nothing is known to have happened.
  */
-const TEMPORAL_CALL_DEADLINE_MS = 10_000;
-
-/** Temporal could not be reached or refused the call; nothing is known to have happened. */
-export class TemporalUnavailableError extends Error {
+export class TemporalUnavailableError extends RetryLaterError {
+  readonly code = 'temporal_unavailable';
+  readonly retryAfterSeconds = 5;
+  readonly advice = 'Temporal cannot be reached; try again later';
   constructor(action: string, cause: unknown) {
     super(`Temporal did not accept "${action}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'TemporalUnavailableError';
   }
+}
+
+/**
+ * Where an event about an appointment ended up: taken by its running lifecycle, refused because the
+ * lifecycle has closed (a new visit needs a new external id), or nowhere because none ever ran.
+ */
+export interface LifecycleAnswer {
+  workflowId: string;
+  lifecycle: 'running' | 'closed' | 'never_started';
 }
 
 /** The workflow refused a staff action (its validator or handler said why, e.g. "cannot cancel: the appointment is completed"). */
@@ -90,40 +104,66 @@ export class AppointmentWorkflows {
   }
 
   /**
-   * Hands a booking's latest details to its appointment's lifecycle, starting the lifecycle first if
-   * it is not running. Atomic in Temporal, so a created and an updated event racing cannot start two.
+   * A new booking: starts its lifecycle in one round trip. Only when the workflow id exists already
+   * (the event raced an update, or is a retry) does it fall back to updateBooking.
    */
-  async book(input: LifecycleInput, eventId: string): Promise<string> {
-    const { tenantId, appointment } = input;
-    const workflowId = appointmentWorkflowId(tenantId, appointment.externalId);
-    await this.call('bookingUpdated', () =>
-      this.temporal.workflow.signalWithStart(WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: this.config.ARO_CORE_TASK_QUEUE,
-        args: [input],
-        signal: bookingUpdatedSignal,
-        signalArgs: [{ eventId, appointment }],
-        // One fairness key per clinic: the server dispatches the core queue's tasks round-robin
-        // across clinics, so one clinic's burst does not queue everyone else's appointments behind it
-        // (needs matching.enableFairness on the Temporal server; ignored without it).
-        priority: { fairnessKey: tenantId },
-        typedSearchAttributes: initialSearchAttributes(input),
-      }),
-    );
-    // The row the workflow counts on (input.projected); a revision-0 write never overwrites the
-    // workflow's own. Should it fail, the caller answers "try again" and the retry writes it.
-    if (input.projected) await writeProjection(this.db, { tenantId, workflowId, revision: 0, projection: input.projected });
-    return workflowId;
+  async book(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+    const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
+    try {
+      await this.call('start', () => this.temporal.workflow.start(WORKFLOW_TYPE, this.startOptions(workflowId, input)));
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return this.updateBooking(input, eventId);
+    }
+    await this.writeFirstProjection(workflowId, input);
+    return { workflowId, lifecycle: 'running' };
   }
 
-  /** Returns the workflow id, or null when the appointment has no running lifecycle. */
-  cancelBooking(tenantId: string, externalId: string, eventId: string): Promise<string | null> {
-    return this.signalRunning(appointmentWorkflowId(tenantId, externalId), bookingCancelledSignal, { eventId });
+  /**
+   * A booking's latest details, for its running lifecycle, or one started for them if none has run
+   * yet. Atomic in Temporal, so a created and an updated event racing cannot start two; a lifecycle
+   * that has closed is never started again.
+   */
+  async updateBooking(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+    const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
+    const signal: BookingUpdatedSignal = {
+      eventId,
+      appointment: input.appointment,
+      ...(input.bookingOccurredAt ? { occurredAt: input.bookingOccurredAt } : {}),
+    };
+    try {
+      await this.call('bookingUpdated', () =>
+        this.temporal.workflow.signalWithStart(WORKFLOW_TYPE, {
+          ...this.startOptions(workflowId, input),
+          signal: bookingUpdatedSignal,
+          signalArgs: [signal],
+        }),
+      );
+    } catch (err) {
+      // Not running, and REJECT_DUPLICATE refused to start it again: its run has closed.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, lifecycle: 'closed' };
+      throw err;
+    }
+    // Signal-with-start may have started it (an update that overtook its created event).
+    await this.writeFirstProjection(workflowId, input);
+    return { workflowId, lifecycle: 'running' };
   }
 
-  /** Returns the workflow id, or null when the appointment has no running lifecycle. */
-  recordAttendance(tenantId: string, externalId: string, attendance: AttendanceSignal): Promise<string | null> {
-    return this.signalRunning(appointmentWorkflowId(tenantId, externalId), attendanceSignal, attendance);
+  /**
+   * The row the workflow counts on (input.projected); a revision-0 write never overwrites the
+   * workflow's own. Written after the Temporal call, outside any transaction: should it fail, the
+   * caller answers "try again" and the retry writes it.
+   */
+  private async writeFirstProjection(workflowId: string, input: LifecycleInput): Promise<void> {
+    if (input.projected) await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected });
+  }
+
+  cancelBooking(tenantId: string, externalId: string, cancelled: BookingCancelledSignal): Promise<LifecycleAnswer> {
+    return this.signalBooked(appointmentWorkflowId(tenantId, externalId), bookingCancelledSignal, cancelled);
+  }
+
+  recordAttendance(tenantId: string, externalId: string, attendance: AttendanceSignal): Promise<LifecycleAnswer> {
+    return this.signalBooked(appointmentWorkflowId(tenantId, externalId), attendanceSignal, attendance);
   }
 
   /** Returns the workflow id, or null when the lifecycle has closed since it was looked up. */
@@ -162,6 +202,41 @@ export class AppointmentWorkflows {
     }
   }
 
+  private startOptions(workflowId: string, input: LifecycleInput): WorkflowStartOptions<(input: LifecycleInput) => Promise<void>> {
+    return {
+      workflowId,
+      taskQueue: this.config.ARO_CORE_TASK_QUEUE,
+      args: [input],
+      // An appointment has one lifecycle: once it has closed, a late event must not start another.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // One fairness key per clinic: the server dispatches the core queue's tasks round-robin
+      // across clinics, so one clinic's burst does not queue everyone else's appointments behind it
+      // (needs matching.enableFairness on the Temporal server; ignored without it).
+      priority: { fairnessKey: input.tenantId },
+      typedSearchAttributes: initialSearchAttributes(input),
+    };
+  }
+
+  /**
+   * A booking system's signal to an appointment's lifecycle. Temporal answers "not found" alike for
+   * a lifecycle that never ran and one that has closed; only then is the difference looked up.
+   */
+  private async signalBooked<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T, retried = false): Promise<LifecycleAnswer> {
+    if (await this.signalRunning(workflowId, signal, payload)) return { workflowId, lifecycle: 'running' };
+    const run = await this.call('describe', async () => {
+      try {
+        return await this.temporal.workflow.getHandle(workflowId).describe();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return null;
+        throw err;
+      }
+    });
+    if (!run) return { workflowId, lifecycle: 'never_started' };
+    // Started between the signal and the look-up (its created event was being applied): signal it now.
+    if (run.status.name === 'RUNNING' && !retried) return this.signalBooked(workflowId, signal, payload, true);
+    return { workflowId, lifecycle: 'closed' };
+  }
+
   private async signalRunning<T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T): Promise<string | null> {
     try {
       await this.call(signal.name, () => this.temporal.workflow.getHandle(workflowId).signal(signal, payload));
@@ -175,10 +250,17 @@ export class AppointmentWorkflows {
 
   private async call<R>(action: string, fn: () => Promise<R>): Promise<R> {
     try {
-      return await this.temporal.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
+      return await this.temporal.withDeadline(Date.now() + this.config.ARO_TEMPORAL_CALL_TIMEOUT_MS, fn);
     } catch (err) {
       // Answers about the workflow itself, not about Temporal being unreachable.
-      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError || err instanceof QueryRejectedError) throw err;
+      if (
+        err instanceof WorkflowNotFoundError ||
+        err instanceof WorkflowUpdateFailedError ||
+        err instanceof QueryRejectedError ||
+        err instanceof WorkflowExecutionAlreadyStartedError
+      ) {
+        throw err;
+      }
       throw new TemporalUnavailableError(action, err);
     }
   }

@@ -2,12 +2,14 @@
 // route) and the body parser's (too large, malformed) alike — and keeps internals out of 500s.
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { STATUS_CODES } from 'node:http';
-import { TemporalUnavailableError } from '../appointments/appointment-workflows.service';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { isDatabaseUnavailable } from '../../db/prisma';
+import { DatabaseUnavailableError, RetryLaterError } from './retry-later';
 
 interface Answer {
   status: number;
   body: { error: string } & Record<string, unknown>;
+  retryAfterSeconds?: number;
 }
 
 @Catch()
@@ -19,17 +21,21 @@ export class JsonErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     // GraphQL answers its errors in the response body its own way (see graphql/clinic-errors.ts).
     if (host.getType() !== 'http') throw exception;
-    const { status, body } = this.answer(exception);
-    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+    const { status, body, retryAfterSeconds } = this.answer(exception);
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(retryAfterSeconds));
+    this.adapterHost.httpAdapter.reply(response, body, status);
   }
 
   private answer(exception: unknown): Answer {
-    if (exception instanceof TemporalUnavailableError) {
-      this.logger.warn(exception.message);
-      // 503 asks the caller (a booking system, a provider) to deliver again later.
+    const retryLater = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError(exception) : exception;
+    if (retryLater instanceof RetryLaterError) {
+      if (!retryLater.routine) this.logger.warn(retryLater.message);
+      // 503 asks the caller (a booking system, a provider) to deliver again later; nothing was taken on.
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
-        body: { error: 'temporal_unavailable', message: 'Temporal cannot be reached; try again later' },
+        body: { error: retryLater.code, message: retryLater.advice },
+        retryAfterSeconds: retryLater.retryAfterSeconds,
       };
     }
     if (exception instanceof HttpException) {

@@ -1,17 +1,21 @@
 // The API's Prometheus metrics: Node's process defaults plus what outside systems delivered to ARO.
 import { HttpException, Injectable } from '@nestjs/common';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { TemporalUnavailableError } from '../appointments/appointment-workflows.service';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { isDatabaseUnavailable } from '../../db/prisma';
+import { RetryLaterError, type RetryLaterCode } from '../http/retry-later';
 
-export type WebhookSource = 'booking' | 'twilio_inbound' | 'twilio_status';
+export type WebhookSource = 'booking' | 'twilio_inbound' | 'twilio_status' | 'dev_inbound';
+
+/** How a delivery that was handled ended: taken on now, seen before, or recorded without effect. */
+export type HandledOutcome = 'accepted' | 'duplicate' | 'ignored';
 
 export type WebhookOutcome =
-  | 'accepted'
-  | 'duplicate'
+  | HandledOutcome
   | 'unknown_tenant'
   | 'bad_signature'
   | 'invalid_payload'
-  | 'temporal_unavailable'
+  // Answered 503 with Retry-After.
+  | RetryLaterCode
   | 'error';
 
 @Injectable()
@@ -27,18 +31,22 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  /** Set by DeliveryAdmission; compare with ARO_WEBHOOK_MAX_IN_FLIGHT. */
+  readonly webhooksInFlight = new Gauge({
+    name: 'aro_webhook_deliveries_in_flight',
+    help: 'Webhook deliveries being handled right now.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /**
-   * Handles one webhook delivery and counts its outcome: `accepted` (or `duplicate` when
-   * `isDuplicate` says so) on success, the refusal's kind when `handle` throws.
-   */
-  async countDelivery<T>(source: WebhookSource, handle: () => Promise<T>, isDuplicate: (answer: T) => boolean = () => false): Promise<T> {
+  /** Handles one webhook delivery and counts its outcome: `outcomeOf` the answer, or the refusal's kind when `handle` throws. */
+  async countDelivery<T>(source: WebhookSource, handle: () => Promise<T>, outcomeOf: (answer: T) => HandledOutcome = () => 'accepted'): Promise<T> {
     try {
       const answer = await handle();
-      this.webhookDeliveries.inc({ source, outcome: isDuplicate(answer) ? 'duplicate' : 'accepted' });
+      this.webhookDeliveries.inc({ source, outcome: outcomeOf(answer) });
       return answer;
     } catch (err) {
       this.webhookDeliveries.inc({ source, outcome: refusalOutcome(err) });
@@ -49,7 +57,8 @@ export class ApiMetrics {
 
 /** What a refused delivery counts as, from the error that refused it. */
 function refusalOutcome(err: unknown): WebhookOutcome {
-  if (err instanceof TemporalUnavailableError) return 'temporal_unavailable';
+  if (err instanceof RetryLaterError) return err.code;
+  if (isDatabaseUnavailable(err)) return 'database_unavailable';
   if (!(err instanceof HttpException)) return 'error';
   switch (err.getStatus()) {
     case 404:

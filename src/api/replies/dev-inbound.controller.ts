@@ -1,12 +1,12 @@
 // POST /dev/inbound/:tenantId — dev mode only: plays a patient's SMS reply without a phone network.
-import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/prisma';
 import { parsePayload } from '../http/invalid-payload';
 import { z } from 'zod';
 import { e164Phone, text } from '../http/payload-fields';
-import { requireTenant } from '../tenants/require-tenant';
-import { DB } from '../tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
+import { CachedTenants } from '../tenants/cached-tenants';
+import { DeliveryAdmission } from '../webhooks/delivery-admission';
 import { InboundReplies, type ReplyRouting } from './inbound-replies.service';
 
 /** Ten concatenated SMS segments: what carriers deliver as one message at most. */
@@ -21,14 +21,21 @@ const devReplySchema = z.strictObject(
 @Controller('dev/inbound')
 export class DevInboundController {
   constructor(
-    @Inject(DB) private readonly db: Db,
+    private readonly tenants: CachedTenants,
+    private readonly admission: DeliveryAdmission,
     private readonly replies: InboundReplies,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   @Post(':tenantId')
   @HttpCode(HttpStatus.ACCEPTED)
-  async reply(@Param('tenantId') tenantId: string, @Body() payload: unknown): Promise<ReplyRouting> {
-    const tenant = await requireTenant(this.db, tenantId);
+  reply(@Param('tenantId') tenantId: string, @Body() payload: unknown): Promise<ReplyRouting> {
+    // Under the same admission limit as the real providers' webhooks, so dev mode behaves as production does.
+    return this.metrics.countDelivery('dev_inbound', () => this.admission.admit(() => this.receive(tenantId, payload)));
+  }
+
+  private async receive(tenantId: string, payload: unknown): Promise<ReplyRouting> {
+    const tenant = await this.tenants.require(tenantId);
     const { from, body } = parsePayload(devReplySchema, payload);
     return this.replies.receive(tenant, {
       from,

@@ -7,8 +7,9 @@ import { replyConsentKey } from '../../workflows/contracts';
 import { parsePayload } from '../http/invalid-payload';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { InboundReplies, type ReplyRouting } from '../replies/inbound-replies.service';
-import { requireTenant } from '../tenants/require-tenant';
+import { CachedTenants } from '../tenants/cached-tenants';
 import { DB } from '../tokens';
+import { DeliveryAdmission } from '../webhooks/delivery-admission';
 import type { TwilioRequest } from './twilio-request';
 import { TwilioSignatures } from './twilio-signature.service';
 import { twilioInboundSchema } from './twilio-webhook.schema';
@@ -20,17 +21,19 @@ const CONSENT_BY_OPT_OUT_TYPE: Record<string, 'opt_out' | 'opt_in'> = { STOP: 'o
 export class TwilioInbound {
   constructor(
     @Inject(DB) private readonly db: Db,
+    private readonly tenants: CachedTenants,
+    private readonly admission: DeliveryAdmission,
     private readonly signatures: TwilioSignatures,
     private readonly replies: InboundReplies,
     private readonly metrics: ApiMetrics,
   ) {}
 
   receive(request: TwilioRequest): Promise<ReplyRouting> {
-    return this.metrics.countDelivery('twilio_inbound', () => this.process(request));
+    return this.metrics.countDelivery('twilio_inbound', () => this.admission.admit(() => this.process(request)));
   }
 
   private async process(request: TwilioRequest): Promise<ReplyRouting> {
-    const tenant = await requireTenant(this.db, request.tenantId);
+    const tenant = await this.tenants.require(request.tenantId);
     await this.signatures.verify(request);
     const message = parsePayload(twilioInboundSchema, request.params);
     const channel = message.From.startsWith(WHATSAPP_PREFIX) ? 'whatsapp' : 'sms';

@@ -8,14 +8,13 @@ import type { DeliveryStatusSignal } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
 import { parsePayload } from '../http/invalid-payload';
 import { ApiMetrics } from '../metrics/api-metrics';
-import { requireTenant } from '../tenants/require-tenant';
+import { CachedTenants } from '../tenants/cached-tenants';
 import { DB } from '../tokens';
+import { DeliveryAdmission } from '../webhooks/delivery-admission';
+import { DeliveryLedger, type SettledState } from '../webhooks/delivery-ledger';
 import type { TwilioRequest } from './twilio-request';
 import { TwilioSignatures } from './twilio-signature.service';
 import { twilioStatusSchema } from './twilio-webhook.schema';
-
-/** As for booking webhooks: longer than the Temporal call's own deadline. */
-const DEDUPE_TRANSACTION_TIMEOUT_MS = 15_000;
 
 /** The statuses the workflow acts on; the others (accepted, sending...) only update the record. */
 const SIGNALLED: readonly string[] = ['queued', 'sent', 'delivered', 'failed', 'undelivered', 'read'] satisfies DeliveryStatusSignal['status'][];
@@ -26,60 +25,72 @@ export type StatusAnswer = 'applied' | 'duplicate' | 'stale';
 export class TwilioStatuses {
   constructor(
     @Inject(DB) private readonly db: Db,
+    private readonly tenants: CachedTenants,
+    private readonly admission: DeliveryAdmission,
+    private readonly ledger: DeliveryLedger,
     private readonly signatures: TwilioSignatures,
     private readonly workflows: AppointmentWorkflows,
     private readonly metrics: ApiMetrics,
   ) {}
 
   receive(request: TwilioRequest): Promise<StatusAnswer> {
-    return this.metrics.countDelivery('twilio_status', () => this.process(request), (answer) => answer === 'duplicate');
+    return this.metrics.countDelivery(
+      'twilio_status',
+      () => this.admission.admit(() => this.process(request)),
+      (answer) => (answer === 'applied' ? 'accepted' : answer === 'stale' ? 'ignored' : 'duplicate'),
+    );
   }
 
   private async process(request: TwilioRequest): Promise<StatusAnswer> {
-    const tenant = await requireTenant(this.db, request.tenantId);
+    const tenant = await this.tenants.require(request.tenantId);
     await this.signatures.verify(request);
     const receipt = parsePayload(twilioStatusSchema, request.params);
     const status = receipt.MessageStatus.toLowerCase();
     const errorCode = receipt.ErrorCode || undefined;
-    // As for booking webhooks, the dedupe row commits only with the signal: a failed signal leaves
-    // Twilio's retry (or a later status) free to try again.
-    return this.db.$transaction(
-      async (tx) => {
-        const fresh = await tx.webhookEvent.createMany({
-          data: [
-            {
-              tenantId: tenant.id,
-              source: 'twilio.status',
-              eventId: `${receipt.MessageSid}:${status}`,
-              payload: request.params as Prisma.InputJsonObject,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        if (fresh.count === 0) return 'duplicate';
-        const now = new Date();
-        const where = { tenantId: tenant.id, provider: 'twilio', providerMessageId: receipt.MessageSid };
-        const moved = await tx.message.updateMany({
-          where: { ...where, status: { in: statusesBefore(status) } },
-          data: {
-            status,
-            ...(errorCode ? { errorCode } : {}),
-            ...(status === 'delivered' ? { deliveredAt: now } : {}),
-            ...(isDeliveryFailure(status) ? { failedAt: now } : {}),
-          },
-        });
-        if (moved.count === 0) return 'stale';
-        const message = await tx.message.findFirstOrThrow({ where, select: { appointmentId: true } });
-        if (message.appointmentId && SIGNALLED.includes(status)) {
-          await this.workflows.reportDelivery(message.appointmentId, {
-            providerMessageId: receipt.MessageSid,
-            status: status as DeliveryStatusSignal['status'],
-            errorCode,
-          });
-        }
-        return 'applied';
-      },
-      { timeout: DEDUPE_TRANSACTION_TIMEOUT_MS },
+
+    // As for booking webhooks: recorded first, settled once the workflow has it, no transaction
+    // around the signal; a failed signal leaves Twilio's retry (or a later status) free to apply it.
+    const claim = await this.ledger.claim(
+      { tenantId: tenant.id, source: 'twilio.status', eventId: `${receipt.MessageSid}:${status}` },
+      request.params as Prisma.InputJsonObject,
     );
+    if (!claim) return 'duplicate';
+    let state: SettledState;
+    try {
+      state = await this.apply(tenant.id, receipt.MessageSid, status, errorCode);
+    } catch (err) {
+      await this.ledger.release(claim);
+      throw err;
+    }
+    await this.ledger.settle(claim, state);
+    return state === 'stale' ? 'stale' : 'applied';
+  }
+
+  private async apply(tenantId: string, messageSid: string, status: string, errorCode: string | undefined): Promise<SettledState> {
+    const now = new Date();
+    const where = { tenantId, provider: 'twilio', providerMessageId: messageSid };
+    const moved = await this.db.message.updateMany({
+      where: { ...where, status: { in: statusesBefore(status) } },
+      data: {
+        status,
+        ...(errorCode ? { errorCode } : {}),
+        ...(status === 'delivered' ? { deliveredAt: now } : {}),
+        ...(isDeliveryFailure(status) ? { failedAt: now } : {}),
+      },
+    });
+    // Not moved: passed already — or moved to this very status by an earlier attempt whose signal
+    // failed, which this retry must still hand on.
+    const message = await this.db.message.findFirst({
+      where: moved.count === 1 ? where : { ...where, status },
+      select: { appointmentId: true },
+    });
+    if (!message) return 'stale';
+    if (!message.appointmentId || !SIGNALLED.includes(status)) return 'applied';
+    const reached = await this.workflows.reportDelivery(message.appointmentId, {
+      providerMessageId: messageSid,
+      status: status as DeliveryStatusSignal['status'],
+      errorCode,
+    });
+    return reached ? 'applied' : 'ignored_closed';
   }
 }

@@ -19,7 +19,8 @@ export class BookingWebhookController {
   ): Promise<BookingDeliveryAnswer> {
     // No body at all leaves rawBody unset; it is then checked (and refused) like any other body.
     const answer = await this.bookingWebhooks.receive({ tenantId, signature, rawBody: req.rawBody ?? Buffer.alloc(0) });
-    // 200 tells the booking system it already delivered this event; 202 that ARO took it on now.
+    // 200 tells the booking system it already delivered this event; 202 that ARO took it on now
+    // (applied, or recorded as ignored when the appointment's lifecycle has ended).
     res.statusCode = answer.status === 'duplicate' ? HttpStatus.OK : HttpStatus.ACCEPTED;
     return answer;
   }

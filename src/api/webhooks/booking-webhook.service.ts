@@ -4,18 +4,17 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { AroConfig } from '../../config';
 import type { Db } from '../../db/prisma';
 import type { Prisma, Tenant } from '../../generated/prisma/client';
-import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
+import { AppointmentWorkflows, type LifecycleAnswer } from '../appointments/appointment-workflows.service';
 import { appointmentDetails, lifecycleInput } from '../appointments/lifecycle-input';
 import { parsePayload } from '../http/invalid-payload';
 import { parseJsonBody } from '../http/json-body';
 import { ApiMetrics } from '../metrics/api-metrics';
-import { requireTenant } from '../tenants/require-tenant';
+import { CachedTenants } from '../tenants/cached-tenants';
 import { ARO_CONFIG, DB } from '../tokens';
 import { bookingEventSchema, type BookingEvent } from './booking-event.schema';
 import { verifyBookingSignature } from './booking-signature';
-
-/** Longer than the Temporal call's own deadline, so that deadline is what ends a slow delivery. */
-const DEDUPE_TRANSACTION_TIMEOUT_MS = 15_000;
+import { DeliveryAdmission } from './delivery-admission';
+import { DeliveryLedger, type SettledState } from './delivery-ledger';
 
 export interface BookingDelivery {
   tenantId: string;
@@ -23,10 +22,19 @@ export interface BookingDelivery {
   rawBody: Buffer;
 }
 
+export const CLOSED_LIFECYCLE_NOTE = "the appointment's lifecycle has ended; book a new visit under a new externalId";
+
 export type BookingDeliveryAnswer =
   | { status: 'accepted'; workflowId: string }
   | { status: 'accepted'; note: 'no active appointment' }
+  | { status: 'ignored'; workflowId: string; note: typeof CLOSED_LIFECYCLE_NOTE }
   | { status: 'duplicate' };
+
+const LEDGER_STATE: Record<LifecycleAnswer['lifecycle'], SettledState> = {
+  running: 'applied',
+  closed: 'ignored_closed',
+  never_started: 'no_appointment',
+};
 
 @Injectable()
 export class BookingWebhooks {
@@ -35,6 +43,9 @@ export class BookingWebhooks {
   constructor(
     @Inject(DB) private readonly db: Db,
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
+    private readonly tenants: CachedTenants,
+    private readonly admission: DeliveryAdmission,
+    private readonly ledger: DeliveryLedger,
     private readonly workflows: AppointmentWorkflows,
     private readonly metrics: ApiMetrics,
   ) {
@@ -42,11 +53,11 @@ export class BookingWebhooks {
   }
 
   receive(delivery: BookingDelivery): Promise<BookingDeliveryAnswer> {
-    return this.metrics.countDelivery('booking', () => this.process(delivery), (answer) => answer.status === 'duplicate');
+    return this.metrics.countDelivery('booking', () => this.admission.admit(() => this.process(delivery)), (answer) => answer.status);
   }
 
   private async process({ tenantId, signature, rawBody }: BookingDelivery): Promise<BookingDeliveryAnswer> {
-    const tenant = await requireTenant(this.db, tenantId);
+    const tenant = await this.tenants.require(tenantId);
     const verdict = verifyBookingSignature({
       header: signature,
       rawBody,
@@ -58,50 +69,70 @@ export class BookingWebhooks {
 
     const received = parseJsonBody(rawBody);
     const event = parsePayload(this.eventSchema, received);
-    return this.db.$transaction((tx) => this.recordAndApply(tx, tenant, event, received), {
-      timeout: DEDUPE_TRANSACTION_TIMEOUT_MS,
-    });
+
+    // Recorded before Temporal is called and settled after, with no transaction in between: a failed
+    // call leaves the event claimable by the booking system's retry, and the workflow, which
+    // remembers event ids too, ignores an event it already has.
+    const claim = await this.ledger.claim({ tenantId: tenant.id, source: 'booking', eventId: event.id }, received as Prisma.InputJsonValue);
+    if (!claim) return { status: 'duplicate' };
+    let answer: LifecycleAnswer;
+    try {
+      answer = await this.apply(tenant, event);
+      if (answer.lifecycle === 'closed') await this.recordIgnored(tenant, event, answer.workflowId);
+    } catch (err) {
+      await this.ledger.release(claim);
+      throw err;
+    }
+    await this.ledger.settle(claim, LEDGER_STATE[answer.lifecycle]);
+    switch (answer.lifecycle) {
+      case 'running':
+        return { status: 'accepted', workflowId: answer.workflowId };
+      case 'closed':
+        return { status: 'ignored', workflowId: answer.workflowId, note: CLOSED_LIFECYCLE_NOTE };
+      case 'never_started':
+        return { status: 'accepted', note: 'no active appointment' };
+    }
   }
 
-  /**
-   * The event id is recorded in the same transaction as the Temporal call: if the call fails the row
-   * rolls back, so the booking system's retry is taken for a new delivery, never for a duplicate.
-   * (Should the commit itself fail after the call, the retry signals again and the workflow, which
-   * remembers event ids too, ignores it.)
-   */
-  private async recordAndApply(
-    tx: Prisma.TransactionClient,
-    tenant: Tenant,
-    event: BookingEvent,
-    received: unknown,
-  ): Promise<BookingDeliveryAnswer> {
-    const recorded = await tx.webhookEvent.createMany({
-      data: [{ tenantId: tenant.id, source: 'booking', eventId: event.id, payload: received as Prisma.InputJsonValue }],
-      // A concurrent delivery of the same id waits here on the first one's row until it commits
-      // (then it is a duplicate) or rolls back (then it goes ahead).
-      skipDuplicates: true,
-    });
-    if (recorded.count === 0) return { status: 'duplicate' };
-
-    const workflowId = await this.apply(tenant, event);
-    return workflowId ? { status: 'accepted', workflowId } : { status: 'accepted', note: 'no active appointment' };
-  }
-
-  /** Returns the workflow the event reached, or null when the appointment has no running lifecycle. */
-  private apply(tenant: Tenant, event: BookingEvent): Promise<string | null> {
+  private apply(tenant: Tenant, event: BookingEvent): Promise<LifecycleAnswer> {
     const { externalId } = event.appointment;
+    // The booking system's clock, as the workflow orders booking events by it: UTC like every instant it holds.
+    const occurredAt = new Date(event.occurredAt).toISOString();
     switch (event.type) {
       case 'appointment.created':
       case 'appointment.updated': {
-        const appointment = appointmentDetails(tenant, event.appointment);
-        return this.workflows.book(lifecycleInput(tenant, appointment, { id: event.id, occurredAt: new Date(event.occurredAt).toISOString() }), event.id);
+        const input = lifecycleInput(tenant, appointmentDetails(tenant, event.appointment), { id: event.id, occurredAt });
+        return event.type === 'appointment.created' ? this.workflows.book(input, event.id) : this.workflows.updateBooking(input, event.id);
       }
       case 'appointment.cancelled':
-        return this.workflows.cancelBooking(tenant.id, externalId, event.id);
+        return this.workflows.cancelBooking(tenant.id, externalId, { eventId: event.id, occurredAt });
       case 'appointment.checked_in':
-        return this.workflows.recordAttendance(tenant.id, externalId, { eventId: event.id, outcome: 'completed' });
+        return this.workflows.recordAttendance(tenant.id, externalId, { eventId: event.id, outcome: 'completed', occurredAt });
       case 'appointment.no_show':
-        return this.workflows.recordAttendance(tenant.id, externalId, { eventId: event.id, outcome: 'no_show' });
+        return this.workflows.recordAttendance(tenant.id, externalId, { eventId: event.id, outcome: 'no_show', occurredAt });
     }
+  }
+
+  /**
+   * An event for a lifecycle that has closed changes nothing, but the clinic sees that it came: in
+   * the appointment's audit trail, which is its timeline once the workflow has closed.
+   */
+  private async recordIgnored(tenant: Tenant, event: BookingEvent, workflowId: string): Promise<void> {
+    const dedupeKey = `booking.ignored:${event.id}`;
+    await this.db.auditEvent.createMany({
+      data: [
+        {
+          id: `a_${workflowId}:${dedupeKey}`,
+          tenantId: tenant.id,
+          dedupeKey,
+          actor: 'aro',
+          action: 'booking.ignored',
+          subject: workflowId,
+          detail: { eventId: event.id, eventType: event.type, occurredAt: event.occurredAt, reason: CLOSED_LIFECYCLE_NOTE },
+          at: new Date(),
+        },
+      ],
+      skipDuplicates: true,
+    });
   }
 }

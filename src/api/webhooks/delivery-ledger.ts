@@ -1,0 +1,96 @@
+// The API's record of deliveries from outside systems (WebhookEvent): an event is written first as
+// `received` and settled once its workflow has taken it, with no transaction around the Temporal
+// call, so no pooled connection waits on Temporal and deliveries never queue behind each other.
+// A delivery claims the event while it applies it: a concurrent duplicate is told to come back
+// (DeliveryInProgressError), and a failed attempt leaves the event claimable again by the retry.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AroConfig } from '../../config';
+import type { Db } from '../../db/prisma';
+import type { Prisma } from '../../generated/prisma/client';
+import { DeliveryInProgressError } from '../http/retry-later';
+import { ARO_CONFIG, DB } from '../tokens';
+
+export interface DeliveryKey {
+  tenantId: string;
+  /** booking | twilio.status */
+  source: string;
+  eventId: string;
+}
+
+/** How an event ended; `received` is the only unsettled state. */
+export type SettledState = 'applied' | 'ignored_closed' | 'no_appointment' | 'stale';
+
+/** The claim a delivery holds while it applies an event; release it if the attempt fails. */
+export interface Claim {
+  key: DeliveryKey;
+  claimedAt: Date;
+}
+
+@Injectable()
+export class DeliveryLedger {
+  private readonly logger = new Logger('delivery-ledger');
+
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(ARO_CONFIG) private readonly config: AroConfig,
+  ) {}
+
+  /**
+   * Claims an event for this delivery: a claim to apply it, or null when it was settled before (a
+   * duplicate). Throws DeliveryInProgressError while another delivery holds a fresh claim on it.
+   */
+  async claim(key: DeliveryKey, payload: Prisma.InputJsonValue): Promise<Claim | null> {
+    const claimedAt = new Date();
+    const recorded = await this.db.webhookEvent.createMany({ data: [{ ...key, payload, claimedAt }], skipDuplicates: true });
+    if (recorded.count === 1) return { key, claimedAt };
+
+    // Seen before and not settled: an attempt failed (and released it) or died (its claim has aged
+    // past any Temporal call it could still be making). One statement, so two retries cannot both win.
+    const abandonedBefore = new Date(claimedAt.getTime() - this.claimLifetimeMs());
+    const retaken = await this.db.webhookEvent.updateMany({
+      where: { ...key, state: 'received', OR: [{ claimedAt: null }, { claimedAt: { lt: abandonedBefore } }] },
+      data: { claimedAt },
+    });
+    if (retaken.count === 1) return { key, claimedAt };
+
+    const row = await this.db.webhookEvent.findUnique({ where: { tenantId_source_eventId: key }, select: { state: true } });
+    if (row && row.state !== 'received') return null;
+    throw new DeliveryInProgressError(key.eventId);
+  }
+
+  /**
+   * Records how the event ended. The workflow has it by now, so a failure here is logged, not
+   * answered: the row stays `received` and a retry re-applies it, which the workflow ignores.
+   */
+  async settle(claim: Claim, state: SettledState): Promise<void> {
+    try {
+      await this.db.webhookEvent.updateMany({
+        where: { ...claim.key, state: 'received' },
+        data: { state, settledAt: new Date(), claimedAt: null },
+      });
+    } catch (err) {
+      this.logger.warn(`event ${claim.key.source}/${claim.key.eventId} applied but not marked ${state}: ${(err as Error).message}`);
+    }
+  }
+
+  /** After a failed attempt: frees the event for the retry at once (else it waits for the claim to age). */
+  async release(claim: Claim): Promise<void> {
+    try {
+      await this.db.webhookEvent.updateMany({
+        where: { ...claim.key, state: 'received', claimedAt: claim.claimedAt },
+        data: { claimedAt: null },
+      });
+    } catch (err) {
+      this.logger.warn(`event ${claim.key.source}/${claim.key.eventId} not released: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Longer than one delivery can take: it makes at most three Temporal calls (start, then
+   * signal-with-start; or signal, look-up, signal again), each given up after
+   * ARO_TEMPORAL_CALL_TIMEOUT_MS, and a few queries, each waiting ARO_DB_ACQUIRE_TIMEOUT_MS at most.
+   */
+  private claimLifetimeMs(): number {
+    return 3 * this.config.ARO_TEMPORAL_CALL_TIMEOUT_MS + 3 * this.config.ARO_DB_ACQUIRE_TIMEOUT_MS;
+  }
+}
