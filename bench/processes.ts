@@ -1,0 +1,103 @@
+// Starts the benchmark's processes (bench/bench-process.ts) and reads what each one costs: CPU time
+// and peak RSS from /proc (Linux), held heap and RSS after a full collection over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { BenchProcessKind, BenchProcessMessage, HeldMemory } from './bench-process';
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second on every platform Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+const STOP_GRACE_MS = 15_000;
+const START_TIMEOUT_MS = 180_000;
+const LOG_TAIL_LINES = 30;
+
+export interface BenchProcess {
+  kind: BenchProcessKind;
+  pid: number;
+  /** The API's base URL (api only). */
+  url?: string;
+  /** User + system CPU seconds used so far. */
+  cpuSeconds(): number;
+  /** Highest RSS so far, in bytes. */
+  peakRss(): number;
+  /** Heap and RSS after full collections. */
+  heldMemory(): Promise<HeldMemory>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchProcess(
+  kind: BenchProcessKind,
+  env: Record<string, string>,
+  maxCachedWorkflows = 0,
+): Promise<BenchProcess> {
+  const child = fork(require.resolve('./bench-process'), [kind, String(maxCachedWorkflows)], {
+    env: { ...process.env, ...env },
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const tail = keepTail(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<Extract<BenchProcessMessage, { type: 'ready' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the bench ${kind} process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    child.on('message', (message: BenchProcessMessage) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the bench ${kind} process exited (${signal ?? String(code)}) before it was ready:\n${tail.join('\n')}`));
+    });
+  }).catch(async (err: unknown) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  });
+  const pid = child.pid!;
+  let stopping: Promise<void> | undefined;
+  return {
+    kind,
+    pid,
+    url: ready.url,
+    cpuSeconds: () => {
+      // Fields after the parenthesised command name: state is the 1st, utime the 12th, stime the 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    },
+    peakRss: () => {
+      const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return hwm ? Number(hwm[1]) * 1024 : NaN;
+    },
+    heldMemory: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: BenchProcessMessage) => {
+          if (message.type !== 'memory') return;
+          child.off('message', onMessage);
+          resolve(message.memory);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'memory' });
+      }),
+    stop: () =>
+      (stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        await exited;
+        clearTimeout(killer);
+      })()),
+  };
+}
+
+/** The process's last output lines, for the error when it fails to start (and its pipes kept drained). */
+function keepTail(child: ChildProcess): string[] {
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      tail.push(...chunk.split('\n').filter((line) => line.length > 0));
+      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
+    });
+  }
+  return tail;
+}

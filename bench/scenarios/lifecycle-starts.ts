@@ -1,0 +1,77 @@
+// Scenario 2: bookings at a fixed rate until each one's booking confirmation has been sent, against bare
+// workflows with one no-op activity started at the same rate until each one's activity has run.
+import type { WorkflowHandle } from '@temporalio/client';
+import { BARE_TASK_QUEUE } from '../bench-process';
+import { bareOneActivity } from '../baseline/bare-workflows';
+import type { Figure, ScenarioResult } from '../figures';
+import { waitForMessages } from '../messages';
+import { fireAtRate } from '../open-loop';
+import { BENCH_POLICY } from '../policies';
+import { workflowIdOf } from '../stack';
+import { percentile, ratePerSecond } from '../stats';
+import { farAhead, patience, type ScenarioContext } from './scenario';
+
+const SCENARIO = 'lifecycle starts';
+const PREFIX = 'st-';
+
+export interface LifecycleStarts {
+  result: ScenarioResult;
+  /** One workflow of each kind, whose history now ends with its first send. */
+  sample: { aro: string; bare: string };
+}
+
+/** Per-item latency and the completion rate, from when each was due to when it was done. */
+function measure(dueAt: number[], doneAt: number[]): { latencies: number[]; perSecond: number } {
+  return {
+    latencies: doneAt.map((done, i) => done - dueAt[i]),
+    perSecond: ratePerSecond(doneAt.length, Math.min(...dueAt), Math.max(...doneAt)),
+  };
+}
+
+export async function lifecycleStarts({ stack, size, progress }: ScenarioContext): Promise<LifecycleStarts> {
+  const { count, perSecond } = size.starts;
+  const tenant = await stack.createTenant('Bench Starts', BENCH_POLICY);
+  progress(`lifecycle starts: ${count} bookings at ${perSecond}/s, until each confirmation is sent`);
+  const startsAt = farAhead();
+  const shots = await fireAtRate(count, perSecond, async (i) =>
+    String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
+  );
+  const accepted = shots.filter((s) => s.outcome === '202');
+  if (accepted.length === 0) throw new Error(`lifecycle starts: no booking was accepted (${shots[0].outcome})`);
+  const sent = await waitForMessages(
+    stack.db,
+    { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: PREFIX },
+    accepted.length,
+    patience(count, perSecond),
+    progress,
+  );
+  const aro = measure(
+    accepted.map((s) => s.scheduledAt),
+    accepted.map((s) => sent.get(workflowIdOf(tenant.id, `${PREFIX}${s.index}`))!),
+  );
+
+  progress(`lifecycle starts: ${count} bare one-activity workflows at ${perSecond}/s`);
+  const handles: WorkflowHandle<typeof bareOneActivity>[] = [];
+  const bareShots = await fireAtRate(count, perSecond, async (i) => {
+    handles[i] = await stack.temporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
+    return 'ok';
+  });
+  const bareStarted = bareShots.filter((s) => s.outcome === 'ok');
+  const bare = measure(
+    bareStarted.map((s) => s.scheduledAt),
+    await Promise.all(bareStarted.map((s) => handles[s.index].result())),
+  );
+
+  const figures: Figure[] = [50, 95, 99].map((p) => ({
+    scenario: SCENARIO,
+    name: `booked → first send p${p} at ${perSecond}/s`,
+    unit: 'ms',
+    aro: percentile(aro.latencies, p),
+    bare: percentile(bare.latencies, p),
+  }));
+  figures.push({ scenario: SCENARIO, name: `completed per second at ${perSecond}/s`, unit: '/s', aro: aro.perSecond, bare: bare.perSecond });
+  return {
+    result: { figures, notes: [`${accepted.length} of ${count} bookings accepted; ${bareStarted.length} of ${count} bare workflows started`] },
+    sample: { aro: workflowIdOf(tenant.id, `${PREFIX}${accepted[0].index}`), bare: `bare-${PREFIX}${bareStarted[0].index}` },
+  };
+}

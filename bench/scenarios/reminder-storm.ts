@@ -1,0 +1,71 @@
+// Scenario 3: many appointments whose reminder falls due at the same instant T0 — how late the sends are
+// and how fast the backlog drains — against bare workflows sleeping until T0, then running one activity.
+import type { WorkflowHandle } from '@temporalio/client';
+import { BARE_TASK_QUEUE } from '../bench-process';
+import { bareTimer } from '../baseline/bare-workflows';
+import type { Figure, ScenarioResult } from '../figures';
+import { waitForMessages } from '../messages';
+import { fireAtRate } from '../open-loop';
+import { STORM_POLICY } from '../policies';
+import { percentile, ratePerSecond } from '../stats';
+import { patience, SECOND, type ScenarioContext } from './scenario';
+
+const SCENARIO = 'reminder storm';
+const PREFIX = 'rs-';
+/** The storm policy's one reminder goes out this long before the start (STORM_POLICY: PT1H). */
+const REMINDER_BEFORE_MS = 3600 * SECOND;
+
+/** An instant after every booking of the storm should be in, whatever the machine: twice the booking time, plus 15 s. */
+function dueInstant(count: number, perSecond: number): number {
+  return Date.now() + 2 * (count / perSecond) * SECOND + 15 * SECOND;
+}
+
+function summarise(dueAt: number, doneAt: number[]) {
+  const lateness = doneAt.map((t) => t - dueAt);
+  const last = Math.max(...doneAt);
+  return {
+    p50: percentile(lateness, 50),
+    p99: percentile(lateness, 99),
+    max: last - dueAt,
+    drainPerSecond: ratePerSecond(doneAt.length, dueAt, last),
+  };
+}
+
+export async function reminderStorm({ stack, size, progress }: ScenarioContext): Promise<ScenarioResult> {
+  const { count, perSecond } = size.storm;
+  const tenant = await stack.createTenant('Bench Storm', STORM_POLICY);
+  const aroDue = dueInstant(count, perSecond);
+  progress(`reminder storm: booking ${count} appointments at ${perSecond}/s, every reminder due at ${new Date(aroDue).toISOString()}`);
+  const startsAt = new Date(aroDue + REMINDER_BEFORE_MS);
+  const shots = await fireAtRate(count, perSecond, async (i) =>
+    String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
+  );
+  const accepted = shots.filter((s) => s.outcome === '202').length;
+  if (Date.now() > aroDue) throw new Error('reminder storm: the bookings took longer than the lead given to them');
+  const sent = await waitForMessages(
+    stack.db,
+    { tenantId: tenant.id, kind: 'reminder_confirm', externalIdPrefix: PREFIX },
+    accepted,
+    aroDue - Date.now() + patience(count, perSecond),
+    progress,
+  );
+  const aro = summarise(aroDue, [...sent.values()]);
+
+  const bareDue = dueInstant(count, perSecond);
+  progress(`reminder storm: ${count} bare workflows at ${perSecond}/s, each sleeping until ${new Date(bareDue).toISOString()}`);
+  const handles: WorkflowHandle<typeof bareTimer>[] = [];
+  const bareShots = await fireAtRate(count, perSecond, async (i) => {
+    handles[i] = await stack.temporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [bareDue] });
+    return 'ok';
+  });
+  const bareStarted = bareShots.filter((s) => s.outcome === 'ok');
+  const bare = summarise(bareDue, await Promise.all(bareStarted.map((s) => handles[s.index].result())));
+
+  const figures: Figure[] = [
+    { scenario: SCENARIO, name: `lateness p50, ${count} due at once`, unit: 'ms', aro: aro.p50, bare: bare.p50 },
+    { scenario: SCENARIO, name: `lateness p99, ${count} due at once`, unit: 'ms', aro: aro.p99, bare: bare.p99 },
+    { scenario: SCENARIO, name: `last send after the instant, ${count} due at once`, unit: 'ms', aro: aro.max, bare: bare.max },
+    { scenario: SCENARIO, name: `drain rate, ${count} due at once`, unit: '/s', aro: aro.drainPerSecond, bare: bare.drainPerSecond },
+  ];
+  return { figures, notes: [`${accepted} of ${count} bookings accepted; ${bareStarted.length} of ${count} bare workflows started`] };
+}

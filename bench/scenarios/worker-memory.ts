@@ -1,0 +1,77 @@
+// Scenario 6: what an open lifecycle costs the worker that caches it — held heap and RSS after full
+// collections, before and after N lifecycles settle, divided by N — against N bare workflows waiting on
+// a timer in a worker process of the same kind.
+import type { WorkflowHandle } from '@temporalio/client';
+import { BARE_TASK_QUEUE } from '../bench-process';
+import { bareTimer } from '../baseline/bare-workflows';
+import type { Figure, ScenarioResult } from '../figures';
+import { waitForMessages } from '../messages';
+import { fireAtRate } from '../open-loop';
+import { BENCH_POLICY } from '../policies';
+import type { BenchProcess } from '../processes';
+import { workflowIdOf } from '../stack';
+import { waitUntil } from '../waiting';
+import { DAY, farAhead, patience, type ScenarioContext } from './scenario';
+
+const SCENARIO = 'worker memory';
+const PREFIX = 'mem-';
+const KIB = 1024;
+
+/** True once no workflow task or activity of these workflows is scheduled or running. */
+async function allIdle(handles: WorkflowHandle[]): Promise<boolean> {
+  const descriptions = await Promise.all(handles.map((h) => h.describe()));
+  return descriptions.every((d) => !d.raw.pendingWorkflowTask && (d.raw.pendingActivities?.length ?? 0) === 0);
+}
+
+/** Held memory of `worker` grown by `open()`, per workflow, in KiB. */
+async function perWorkflow(worker: BenchProcess, count: number, open: () => Promise<WorkflowHandle[]>, timeoutMs: number) {
+  const before = await worker.heldMemory();
+  const handles = await open();
+  await waitUntil('the workflows to settle', timeoutMs, () => allIdle(handles));
+  const after = await worker.heldMemory();
+  return { heap: (after.heapUsed - before.heapUsed) / count / KIB, rss: (after.rss - before.rss) / count / KIB };
+}
+
+export async function workerMemory({ stack, size, progress }: ScenarioContext): Promise<ScenarioResult> {
+  const { count, perSecond } = size.memory;
+  const tenant = await stack.createTenant('Bench Memory', BENCH_POLICY);
+  const timeoutMs = patience(count, perSecond);
+  progress(`worker memory: ${count} open lifecycles in the ARO worker's cache`);
+  const aro = await perWorkflow(
+    stack.processes.aroWorker,
+    count,
+    async () => {
+      const startsAt = farAhead();
+      const shots = await fireAtRate(count, perSecond, async (i) =>
+        String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
+      );
+      const refused = shots.filter((s) => s.outcome !== '202');
+      if (refused.length > 0) throw new Error(`worker memory: ${refused.length} bookings refused (${refused[0].outcome})`);
+      await waitForMessages(stack.db, { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: PREFIX }, count, timeoutMs, progress);
+      return shots.map((s) => stack.temporal.workflow.getHandle(workflowIdOf(tenant.id, `${PREFIX}${s.index}`)));
+    },
+    timeoutMs,
+  );
+  progress(`worker memory: ${count} bare workflows waiting on a timer in the bare worker's cache`);
+  const bare = await perWorkflow(
+    stack.processes.bareWorker,
+    count,
+    async () => {
+      const dueAt = Date.now() + DAY;
+      const handles: WorkflowHandle[] = [];
+      const shots = await fireAtRate(count, perSecond, async (i) => {
+        handles[i] = await stack.temporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [dueAt] });
+        return 'ok';
+      });
+      const failed = shots.filter((s) => s.outcome !== 'ok');
+      if (failed.length > 0) throw new Error(`worker memory: ${failed.length} bare workflows failed to start`);
+      return handles;
+    },
+    timeoutMs,
+  );
+  const figures: Figure[] = [
+    { scenario: SCENARIO, name: `held heap per cached workflow, ${count} open`, unit: 'KiB', aro: aro.heap, bare: bare.heap },
+    { scenario: SCENARIO, name: `RSS per cached workflow, ${count} open`, unit: 'KiB', aro: aro.rss, bare: bare.rss },
+  ];
+  return { figures, notes: ['each worker is its own process, started with --expose-gc and maxCachedWorkflows above every workflow the run opens'] };
+}
