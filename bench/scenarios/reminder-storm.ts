@@ -15,9 +15,12 @@ const PREFIX = 'rs-';
 /** The storm policy's one reminder goes out this long before the start (STORM_POLICY: PT1H). */
 const REMINDER_BEFORE_MS = 3600 * SECOND;
 
-/** An instant after every booking of the storm should be in, whatever the machine: twice the booking time, plus 15 s. */
+/**
+ * An instant by which every booking of the storm should have been planned, even on a slow machine: three
+ * times the booking time, plus 20 s. A reminder planned after its instant would be skipped, not sent.
+ */
 function dueInstant(count: number, perSecond: number): number {
-  return Date.now() + 2 * (count / perSecond) * SECOND + 15 * SECOND;
+  return Date.now() + 3 * (count / perSecond) * SECOND + 20 * SECOND;
 }
 
 function summarise(dueAt: number, doneAt: number[]) {
