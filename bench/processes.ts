@@ -1,14 +1,14 @@
 // Starts the benchmark's processes (bench/bench-process.ts) and reads what each one costs: CPU time
 // and peak RSS from /proc (Linux), held heap and RSS after a full collection over IPC.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { collectTail } from '../src/toolchain/output-tail';
 import type { BenchProcessKind, BenchProcessMessage, HeldMemory } from './bench-process';
 
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second on every platform Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 const STOP_GRACE_MS = 15_000;
 const START_TIMEOUT_MS = 180_000;
-const LOG_TAIL_LINES = 30;
 
 export interface BenchProcess {
   kind: BenchProcessKind;
@@ -34,7 +34,7 @@ export async function startBenchProcess(
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const tail = keepTail(child);
+  const tail = collectTail(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<Extract<BenchProcessMessage, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the bench ${kind} process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
@@ -87,17 +87,4 @@ export async function startBenchProcess(
         clearTimeout(killer);
       })()),
   };
-}
-
-/** The process's last output lines, for the error when it fails to start (and its pipes kept drained). */
-function keepTail(child: ChildProcess): string[] {
-  const tail: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      tail.push(...chunk.split('\n').filter((line) => line.length > 0));
-      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
-    });
-  }
-  return tail;
 }

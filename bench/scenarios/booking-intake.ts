@@ -3,11 +3,10 @@
 import { BARE_TASK_QUEUE } from '../bench-process';
 import { bareBooking, bareBookingSignal } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
-import { waitForMessages } from '../messages';
 import { countOutcomes, fireAtRate, type Shot } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
 import { percentile, ratePerSecond } from '../stats';
-import { farAhead, patience, type ScenarioContext } from './scenario';
+import { bookAtRate, confirmationsSent, farAhead, patience, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'booking intake';
 
@@ -21,7 +20,8 @@ function acceptanceRate(shots: Shot[], accepted: string): number {
   return ratePerSecond(taken.length, Math.min(...shots.map((s) => s.scheduledAt)), Math.max(...shots.map((s) => s.answeredAt)));
 }
 
-export async function bookingIntake({ stack, size, progress }: ScenarioContext): Promise<ScenarioResult> {
+export async function bookingIntake(context: ScenarioContext): Promise<ScenarioResult> {
+  const { stack, size, progress } = context;
   const tenant = await stack.createTenant('Bench Intake', BENCH_POLICY);
   const { count } = size.intake;
   const figures: Figure[] = [];
@@ -30,13 +30,11 @@ export async function bookingIntake({ stack, size, progress }: ScenarioContext):
     progress(`booking intake at ${perSecond}/s: ${count} signed webhooks to ARO`);
     const startsAt = farAhead();
     const prefix = `in${perSecond}-`;
-    const aro = await fireAtRate(count, perSecond, async (i) =>
-      String(await stack.postBooking(tenant, { externalId: `${prefix}${i}`, startsAt, phone: stack.newPhone() })),
-    );
+    const aro = await bookAtRate(stack, tenant, { prefix, count, perSecond, startsAt });
     const accepted = aro.filter((s) => s.outcome === '202').length;
     // The next rate starts on a quiet system: every accepted booking's confirmation has gone out.
     progress(`  waiting for the ${accepted} accepted bookings' confirmations`);
-    await waitForMessages(stack.db, { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: prefix }, accepted, patience(count, perSecond), progress);
+    await confirmationsSent(context, tenant, prefix, accepted, patience(count, perSecond));
 
     progress(`booking intake at ${perSecond}/s: ${count} signal-with-starts of a bare workflow`);
     const started: Promise<number>[] = [];

@@ -4,12 +4,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { BARE_TASK_QUEUE } from '../bench-process';
 import { bareOneActivity } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
-import { waitForMessages } from '../messages';
 import { fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
 import { workflowIdOf } from '../stack';
 import { percentile, ratePerSecond } from '../stats';
-import { farAhead, patience, type ScenarioContext } from './scenario';
+import { bookAtRate, confirmationsSent, farAhead, patience, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'lifecycle starts';
 const PREFIX = 'st-';
@@ -28,23 +27,16 @@ function measure(dueAt: number[], doneAt: number[]): { latencies: number[]; perS
   };
 }
 
-export async function lifecycleStarts({ stack, size, progress }: ScenarioContext): Promise<LifecycleStarts> {
+export async function lifecycleStarts(context: ScenarioContext): Promise<LifecycleStarts> {
+  const { stack, size, progress } = context;
   const { count, perSecond } = size.starts;
   const tenant = await stack.createTenant('Bench Starts', BENCH_POLICY);
   progress(`lifecycle starts: ${count} bookings at ${perSecond}/s, until each confirmation is sent`);
   const startsAt = farAhead();
-  const shots = await fireAtRate(count, perSecond, async (i) =>
-    String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
-  );
+  const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
   const accepted = shots.filter((s) => s.outcome === '202');
   if (accepted.length === 0) throw new Error(`lifecycle starts: no booking was accepted (${shots[0].outcome})`);
-  const sent = await waitForMessages(
-    stack.db,
-    { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: PREFIX },
-    accepted.length,
-    patience(count, perSecond),
-    progress,
-  );
+  const sent = await confirmationsSent(context, tenant, PREFIX, accepted.length, patience(count, perSecond));
   const aro = measure(
     accepted.map((s) => s.scheduledAt),
     accepted.map((s) => sent.get(workflowIdOf(tenant.id, `${PREFIX}${s.index}`))!),

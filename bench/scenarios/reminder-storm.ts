@@ -8,7 +8,7 @@ import { waitForMessages } from '../messages';
 import { fireAtRate } from '../open-loop';
 import { STORM_POLICY } from '../policies';
 import { percentile, ratePerSecond } from '../stats';
-import { patience, SECOND, type ScenarioContext } from './scenario';
+import { bookAtRate, patience, SECOND, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'reminder storm';
 const PREFIX = 'rs-';
@@ -40,9 +40,7 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   const aroDue = dueInstant(count, perSecond);
   progress(`reminder storm: booking ${count} appointments at ${perSecond}/s, every reminder due at ${new Date(aroDue).toISOString()}`);
   const startsAt = new Date(aroDue + REMINDER_BEFORE_MS);
-  const shots = await fireAtRate(count, perSecond, async (i) =>
-    String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
-  );
+  const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
   const accepted = shots.filter((s) => s.outcome === '202').length;
   if (Date.now() > aroDue) throw new Error('reminder storm: the bookings took longer than the lead given to them');
   const sent = await waitForMessages(

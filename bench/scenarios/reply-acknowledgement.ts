@@ -9,23 +9,22 @@ import { countOutcomes, fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
 import { workflowIdOf } from '../stack';
 import { percentile } from '../stats';
-import { farAhead, patience, type ScenarioContext } from './scenario';
+import { bookAtRate, confirmationsSent, farAhead, patience, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'reply → acknowledgement';
 const PREFIX = 'rp-';
 
-export async function replyAcknowledgement({ stack, size, progress }: ScenarioContext): Promise<ScenarioResult> {
+export async function replyAcknowledgement(context: ScenarioContext): Promise<ScenarioResult> {
+  const { stack, size, progress } = context;
   const { count, perSecond } = size.replies;
   const tenant = await stack.createTenant('Bench Replies', BENCH_POLICY);
   progress(`reply → acknowledgement: booking ${count} appointments, one phone each`);
   const phones = Array.from({ length: count }, () => stack.newPhone());
   const startsAt = farAhead();
-  const bookings = await fireAtRate(count, perSecond * 2, async (i) =>
-    String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: phones[i] })),
-  );
+  const bookings = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond: perSecond * 2, startsAt, phones });
   const booked = bookings.filter((s) => s.outcome === '202');
   // Replies go to settled lifecycles, as a patient answers a confirmation already received.
-  await waitForMessages(stack.db, { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: PREFIX }, booked.length, patience(count, perSecond), progress);
+  await confirmationsSent(context, tenant, PREFIX, booked.length, patience(count, perSecond));
 
   progress(`reply → acknowledgement: ${booked.length} replies at ${perSecond}/s`);
   const replies = await fireAtRate(booked.length, perSecond, async (i) => String(await stack.postReply(tenant, phones[booked[i].index], 'YES')));

@@ -5,13 +5,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { BARE_TASK_QUEUE } from '../bench-process';
 import { bareTimer } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
-import { waitForMessages } from '../messages';
 import { fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
 import type { BenchProcess } from '../processes';
 import { workflowIdOf } from '../stack';
 import { waitUntil } from '../waiting';
-import { DAY, farAhead, patience, type ScenarioContext } from './scenario';
+import { bookAtRate, confirmationsSent, DAY, farAhead, patience, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'worker memory';
 const PREFIX = 'mem-';
@@ -32,7 +31,8 @@ async function perWorkflow(worker: BenchProcess, count: number, open: () => Prom
   return { heap: (after.heapUsed - before.heapUsed) / count / KIB, rss: (after.rss - before.rss) / count / KIB };
 }
 
-export async function workerMemory({ stack, size, progress }: ScenarioContext): Promise<ScenarioResult> {
+export async function workerMemory(context: ScenarioContext): Promise<ScenarioResult> {
+  const { stack, size, progress } = context;
   const { count, perSecond } = size.memory;
   const tenant = await stack.createTenant('Bench Memory', BENCH_POLICY);
   const timeoutMs = patience(count, perSecond);
@@ -42,12 +42,10 @@ export async function workerMemory({ stack, size, progress }: ScenarioContext): 
     count,
     async () => {
       const startsAt = farAhead();
-      const shots = await fireAtRate(count, perSecond, async (i) =>
-        String(await stack.postBooking(tenant, { externalId: `${PREFIX}${i}`, startsAt, phone: stack.newPhone() })),
-      );
+      const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
       const refused = shots.filter((s) => s.outcome !== '202');
       if (refused.length > 0) throw new Error(`worker memory: ${refused.length} bookings refused (${refused[0].outcome})`);
-      await waitForMessages(stack.db, { tenantId: tenant.id, kind: 'booking_confirmation', externalIdPrefix: PREFIX }, count, timeoutMs, progress);
+      await confirmationsSent(context, tenant, PREFIX, count, timeoutMs);
       return shots.map((s) => stack.temporal.workflow.getHandle(workflowIdOf(tenant.id, `${PREFIX}${s.index}`)));
     },
     timeoutMs,

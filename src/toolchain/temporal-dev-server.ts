@@ -1,9 +1,10 @@
 // Runs `temporal server start-dev` (a real Temporal server, SQLite or in memory) with ARO's search attributes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { collectTail } from './output-tail';
 import { searchAttributeCliArgs } from './search-attributes';
 
 export interface StartTemporalDevServerOptions {
@@ -29,7 +30,6 @@ export interface RunningTemporalDevServer {
 }
 
 const STOP_GRACE_MS = 10_000;
-const LOG_TAIL_LINES = 40;
 
 /** Starts the dev server and resolves once its frontend answers for the namespace. */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
@@ -113,17 +113,4 @@ async function waitForFrontend(
     await sleep(250);
   }
   return `did not answer within ${timeoutMs} ms (last error: ${lastError})`;
-}
-
-/** Keeps the server's last output lines for error messages (and keeps its pipes drained). */
-function collectTail(child: ChildProcess): string[] {
-  const tail: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      tail.push(...chunk.split('\n').filter((line) => line.length > 0));
-      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
-    });
-  }
-  return tail;
 }
