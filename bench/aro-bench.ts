@@ -1,7 +1,7 @@
 // `npm run bench`: ARO against bare Temporal in one run (docs/benchmarks.md explains every figure).
 // Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]]
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchmarksDoc } from './benchmarks-doc';
 import { textReport } from './report';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const report = await runBench(size, progress);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
   if (values['write-docs']) {
+    await mkdir(dirname(DOCS_FILE), { recursive: true });
     await writeFile(DOCS_FILE, benchmarksDoc(report, values.note));
     progress(`wrote ${DOCS_FILE}`);
   }

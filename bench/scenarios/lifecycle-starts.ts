@@ -29,20 +29,24 @@ function measure(dueAt: number[], doneAt: number[]): { latencies: number[]; perS
 
 export async function lifecycleStarts(context: ScenarioContext): Promise<LifecycleStarts> {
   const { stack, size, progress } = context;
+  const { api, aroWorker, bareWorker } = stack.processes;
   const { count, perSecond } = size.starts;
   const tenant = await stack.createTenant('Bench Starts', BENCH_POLICY);
   progress(`lifecycle starts: ${count} bookings at ${perSecond}/s, until each confirmation is sent`);
   const startsAt = farAhead();
+  const aroCpuBefore = { api: api.cpuSeconds(), worker: aroWorker.cpuSeconds() };
   const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
   const accepted = shots.filter((s) => s.outcome === '202');
   if (accepted.length === 0) throw new Error(`lifecycle starts: no booking was accepted (${shots[0].outcome})`);
   const sent = await confirmationsSent(context, tenant, PREFIX, accepted.length, patience(count, perSecond));
+  const aroCpu = { api: api.cpuSeconds() - aroCpuBefore.api, worker: aroWorker.cpuSeconds() - aroCpuBefore.worker };
   const aro = measure(
     accepted.map((s) => s.scheduledAt),
     accepted.map((s) => sent.get(workflowIdOf(tenant.id, `${PREFIX}${s.index}`))!),
   );
 
   progress(`lifecycle starts: ${count} bare one-activity workflows at ${perSecond}/s`);
+  const bareCpuBefore = bareWorker.cpuSeconds();
   const handles: WorkflowHandle<typeof bareOneActivity>[] = [];
   const bareShots = await fireAtRate(count, perSecond, async (i) => {
     handles[i] = await stack.temporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
@@ -53,6 +57,7 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
     bareStarted.map((s) => s.scheduledAt),
     await Promise.all(bareStarted.map((s) => handles[s.index].result())),
   );
+  const bareCpu = bareWorker.cpuSeconds() - bareCpuBefore;
 
   const figures: Figure[] = [50, 95, 99].map((p) => ({
     scenario: SCENARIO,
@@ -61,7 +66,18 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
     aro: percentile(aro.latencies, p),
     bare: percentile(bare.latencies, p),
   }));
-  figures.push({ scenario: SCENARIO, name: `completed per second at ${perSecond}/s`, unit: '/s', aro: aro.perSecond, bare: bare.perSecond });
+  figures.push(
+    { scenario: SCENARIO, name: `completed per second at ${perSecond}/s`, unit: '/s', aro: aro.perSecond, bare: bare.perSecond },
+    // CPU is what a loaded machine distorts least: the worker's share per start, and the API's per booking.
+    {
+      scenario: SCENARIO,
+      name: 'worker CPU per start',
+      unit: 'ms',
+      aro: (aroCpu.worker * 1000) / accepted.length,
+      bare: (bareCpu * 1000) / bareStarted.length,
+    },
+    { scenario: SCENARIO, name: 'API CPU per booking', unit: 'ms', aro: (aroCpu.api * 1000) / accepted.length, bare: null },
+  );
   return {
     result: { figures, notes: [`${accepted.length} of ${count} bookings accepted; ${bareStarted.length} of ${count} bare workflows started`] },
     sample: { aro: workflowIdOf(tenant.id, `${PREFIX}${accepted[0].index}`), bare: `bare-${PREFIX}${bareStarted[0].index}` },
