@@ -20,6 +20,7 @@ instant.
 \`\`\`sh
 npm run bench                    # full size (a long run: minutes; progress on stderr)
 npm run bench -- --small         # small size
+npm run bench -- --size tiny     # what the CI smoke test runs (test/bench-smoke.test.ts)
 npm run bench -- --json          # the report as JSON on stdout
 npm run bench -- --write-docs    # rewrite this file with the run's table [--note "…"]
 \`\`\`
@@ -27,7 +28,7 @@ npm run bench -- --write-docs    # rewrite this file with the run's table [--not
 | scenario | ARO | bare Temporal baseline |
 | --- | --- | --- |
 | booking intake | signed \`POST /webhooks/booking/:tenantId\` (appointment.created) at fixed rates: answer latency from the scheduled instant (p50/p95/p99), answers taken (202) a second from the first request to the last answer; status codes in the notes | \`signalWithStart\` of a bare workflow at the same rates (the client call's latency) |
-| lifecycle starts | bookings at a fixed rate until each one's booking confirmation row is stored in \`Message\`; completions a second from the first booking to the last confirmation; the worker's CPU time per start and the API's per booking (no baseline: the bare client is the bench itself) | a bare workflow started at the same rate until its one activity has run |
+| lifecycle starts | bookings at a fixed rate until each one's booking confirmation row is stored in \`Message\`; completions a second from the first booking to the last confirmation; CPU time per start of the worker and of the Temporal server, and the API's per booking (no baseline: the bare client is the bench itself) | a bare workflow started at the same rate until its one activity has run |
 | reminder storm | N appointments whose one reminder falls due at the same instant T0: lateness of the stored sends after T0 (p50/p99, last), and N ÷ (last send − T0) as drain rate | N bare workflows sleeping until T0, then one activity |
 | reply → acknowledgement | a patient's "YES" through \`POST /dev/inbound/:tenantId\` until the \`confirm_ack\` row is stored | a signal to a waiting bare workflow until its one activity has run |
 | history per workflow | events and protobuf-encoded bytes of the history: a booking up to its confirmation, and a typical lifecycle (booked, booking confirmation, two reminders, confirmed by reply, checked in, review request — on the real dev server, its touches seconds apart through the tenant's policy) | the whole history of a bare one-activity workflow |

@@ -9,6 +9,7 @@ import { reminderStorm } from './scenarios/reminder-storm';
 import { replyAcknowledgement } from './scenarios/reply-acknowledgement';
 import type { ScenarioContext } from './scenarios/scenario';
 import { workerMemory } from './scenarios/worker-memory';
+import { cpuSecondsOf, peakRssOf } from './processes';
 import { openWorkflowsOf, type BenchSize } from './sizes';
 import { startBenchStack, type BenchStack } from './stack';
 
@@ -32,10 +33,14 @@ export interface BenchReport {
 /** CPU seconds each process spent while `run` ran, as a note. */
 async function withCpu<T>(stack: BenchStack, run: () => Promise<T>): Promise<{ value: T; note: string }> {
   const { api, aroWorker, bareWorker } = stack.processes;
-  const before = [api, aroWorker, bareWorker].map((p) => p.cpuSeconds());
+  const meters = [() => api.cpuSeconds(), () => aroWorker.cpuSeconds(), () => bareWorker.cpuSeconds(), () => cpuSecondsOf(stack.temporalPid)];
+  const before = meters.map((m) => m());
   const value = await run();
-  const [apiCpu, aroCpu, bareCpu] = [api, aroWorker, bareWorker].map((p, i) => (p.cpuSeconds() - before[i]).toFixed(1));
-  return { value, note: `CPU seconds: ARO API ${apiCpu}, ARO worker ${aroCpu}, bare worker ${bareCpu}` };
+  const [apiCpu, aroCpu, bareCpu, temporalCpu] = meters.map((m, i) => (m() - before[i]).toFixed(1));
+  return {
+    value,
+    note: `CPU seconds: ARO API ${apiCpu}, ARO worker ${aroCpu}, bare worker ${bareCpu}, Temporal server ${temporalCpu} (both halves)`,
+  };
 }
 
 export async function runBench(size: BenchSize, progress: (line: string) => void): Promise<BenchReport> {
@@ -64,8 +69,10 @@ export async function runBench(size: BenchSize, progress: (line: string) => void
     await scenario('reminder storm', () => reminderStorm(context));
     await scenario('reply → acknowledgement', () => replyAcknowledgement(context));
     await scenario('history per workflow', () => histories(context, sample!));
-    const processes = Object.values(stack.processes).map((p) => `${p.kind} ${(p.peakRss() / 2 ** 20).toFixed(0)} MiB`);
-    notes['processes'] = [`peak RSS: ${processes.join(', ')}`];
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    const processes = Object.values(stack.processes).map((p) => `${p.kind} ${mib(p.peakRss())}`);
+    notes['refusals'] = [...stack.refusals].map(([what, body]) => `first ${what}: ${body}`);
+    notes['processes'] = [`peak RSS: ${processes.join(', ')}, Temporal server ${mib(peakRssOf(stack.temporalPid))}`];
     return {
       date: new Date().toISOString(),
       size: size.name,
@@ -80,7 +87,7 @@ export async function runBench(size: BenchSize, progress: (line: string) => void
       notes,
     };
   } finally {
-    progress('stopping');
+    progress(`stopping; the processes' output is in ${Object.values(stack.processes).map((p) => p.logFile).join(', ')}`);
     await stack.stop();
   }
 }

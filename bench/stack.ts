@@ -36,6 +36,8 @@ export interface BenchStack {
   db: Db;
   temporal: Client;
   temporalVersion: string;
+  /** The Temporal dev server's process id, for its CPU time and peak RSS. */
+  temporalPid: number;
   processes: { api: BenchProcess; aroWorker: BenchProcess; bareWorker: BenchProcess };
   /** An enterprise-plan clinic in UTC, on the dev messaging provider, with `policy` over the defaults. */
   createTenant(name: string, policy: PolicyInput): Promise<BenchTenant>;
@@ -45,6 +47,8 @@ export interface BenchStack {
   postReply(tenant: BenchTenant, from: string, body: string): Promise<number>;
   /** A patient phone number no other appointment of the run has: replies are routed by phone. */
   newPhone(): string;
+  /** The first answer ARO gave to a request it did not take, per endpoint and status: what went wrong. */
+  refusals: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export const workflowIdOf = (tenantId: string, externalId: string): string => `a
 
 /** How long one HTTP request may take before the load generator counts it as a timeout. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** Enough of a refusal's body to say why. */
+const REFUSAL_EXCERPT_CHARS = 300;
 
 /** Starts the whole system; `maxCachedWorkflows` must hold every workflow the run leaves open. */
 export async function startBenchStack(maxCachedWorkflows: number, progress: (line: string) => void): Promise<BenchStack> {
@@ -89,6 +95,13 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
     const temporal = new Client({ connection, namespace: temporalServer.namespace });
     const { stdout: temporalVersion } = await run(await ensureTemporalCli(), ['--version']);
     const apiUrl = api.url!;
+    const refusals = new Map<string, string>();
+    const answered = async (endpoint: string, res: Response): Promise<number> => {
+      const body = await res.text();
+      const key = `${endpoint} HTTP ${res.status}`;
+      if (res.status >= 300 && !refusals.has(key)) refusals.set(key, body.slice(0, REFUSAL_EXCERPT_CHARS));
+      return res.status;
+    };
     let phonesGiven = 0;
     const newPhone = (): string => `+1555${String(1_000_000 + phonesGiven++)}`;
     const graphql = graphqlClient(apiUrl);
@@ -111,8 +124,7 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
         body: rawBody,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      await res.arrayBuffer();
-      return res.status;
+      return answered('booking webhook', res);
     };
 
     const postReply = async (tenant: BenchTenant, from: string, body: string): Promise<number> => {
@@ -122,8 +134,7 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
         body: JSON.stringify({ from, body }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      await res.arrayBuffer();
-      return res.status;
+      return answered('dev inbound', res);
     };
 
     const createTenant = async (name: string, policy: PolicyInput): Promise<BenchTenant> => {
@@ -160,11 +171,13 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       db,
       temporal,
       temporalVersion: temporalVersion.trim(),
+      temporalPid: temporalServer.pid,
       processes: { api, aroWorker, bareWorker },
       createTenant,
       postBooking,
       postReply,
       newPhone,
+      refusals,
       stop,
     };
   } catch (err) {

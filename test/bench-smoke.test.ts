@@ -47,6 +47,7 @@ describe('npm run bench, at its tiny size', function () {
       ...[50, 95, 99].map((p) => `lifecycle starts / booked → first send p${p} at ${starts.perSecond}/s`),
       `lifecycle starts / completed per second at ${starts.perSecond}/s`,
       'lifecycle starts / worker CPU per start',
+      'lifecycle starts / Temporal server CPU per start',
       'lifecycle starts / API CPU per booking',
       `reminder storm / lateness p50, ${storm.count} due at once`,
       `reminder storm / lateness p99, ${storm.count} due at once`,

@@ -6,6 +6,7 @@ import { bareOneActivity } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
 import { fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
+import { cpuSecondsOf } from '../processes';
 import { workflowIdOf } from '../stack';
 import { percentile, ratePerSecond } from '../stats';
 import { bookAtRate, confirmationsSent, farAhead, patience, type ScenarioContext } from './scenario';
@@ -34,19 +35,23 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
   const tenant = await stack.createTenant('Bench Starts', BENCH_POLICY);
   progress(`lifecycle starts: ${count} bookings at ${perSecond}/s, until each confirmation is sent`);
   const startsAt = farAhead();
-  const aroCpuBefore = { api: api.cpuSeconds(), worker: aroWorker.cpuSeconds() };
+  const aroCpuBefore = { api: api.cpuSeconds(), worker: aroWorker.cpuSeconds(), temporal: cpuSecondsOf(stack.temporalPid) };
   const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
   const accepted = shots.filter((s) => s.outcome === '202');
   if (accepted.length === 0) throw new Error(`lifecycle starts: no booking was accepted (${shots[0].outcome})`);
   const sent = await confirmationsSent(context, tenant, PREFIX, accepted.length, patience(count, perSecond));
-  const aroCpu = { api: api.cpuSeconds() - aroCpuBefore.api, worker: aroWorker.cpuSeconds() - aroCpuBefore.worker };
+  const aroCpu = {
+    api: api.cpuSeconds() - aroCpuBefore.api,
+    worker: aroWorker.cpuSeconds() - aroCpuBefore.worker,
+    temporal: cpuSecondsOf(stack.temporalPid) - aroCpuBefore.temporal,
+  };
   const aro = measure(
     accepted.map((s) => s.scheduledAt),
     accepted.map((s) => sent.get(workflowIdOf(tenant.id, `${PREFIX}${s.index}`))!),
   );
 
   progress(`lifecycle starts: ${count} bare one-activity workflows at ${perSecond}/s`);
-  const bareCpuBefore = bareWorker.cpuSeconds();
+  const bareCpuBefore = { worker: bareWorker.cpuSeconds(), temporal: cpuSecondsOf(stack.temporalPid) };
   const handles: WorkflowHandle<typeof bareOneActivity>[] = [];
   const bareShots = await fireAtRate(count, perSecond, async (i) => {
     handles[i] = await stack.temporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
@@ -57,7 +62,7 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
     bareStarted.map((s) => s.scheduledAt),
     await Promise.all(bareStarted.map((s) => handles[s.index].result())),
   );
-  const bareCpu = bareWorker.cpuSeconds() - bareCpuBefore;
+  const bareCpu = { worker: bareWorker.cpuSeconds() - bareCpuBefore.worker, temporal: cpuSecondsOf(stack.temporalPid) - bareCpuBefore.temporal };
 
   const figures: Figure[] = [50, 95, 99].map((p) => ({
     scenario: SCENARIO,
@@ -68,13 +73,20 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
   }));
   figures.push(
     { scenario: SCENARIO, name: `completed per second at ${perSecond}/s`, unit: '/s', aro: aro.perSecond, bare: bare.perSecond },
-    // CPU is what a loaded machine distorts least: the worker's share per start, and the API's per booking.
+    // CPU is what a loaded machine distorts least: the worker's and the server's per start, the API's per booking.
     {
       scenario: SCENARIO,
       name: 'worker CPU per start',
       unit: 'ms',
       aro: (aroCpu.worker * 1000) / accepted.length,
-      bare: (bareCpu * 1000) / bareStarted.length,
+      bare: (bareCpu.worker * 1000) / bareStarted.length,
+    },
+    {
+      scenario: SCENARIO,
+      name: 'Temporal server CPU per start',
+      unit: 'ms',
+      aro: (aroCpu.temporal * 1000) / accepted.length,
+      bare: (bareCpu.temporal * 1000) / bareStarted.length,
     },
     { scenario: SCENARIO, name: 'API CPU per booking', unit: 'ms', aro: (aroCpu.api * 1000) / accepted.length, bare: null },
   );

@@ -25,6 +25,8 @@ export interface RunningTemporalDevServer {
   /** host:port of the frontend, for TEMPORAL_ADDRESS. */
   address: string;
   uiUrl: string | null;
+  /** The server's process id (the benchmarks read its CPU time). */
+  pid: number;
   /** SIGTERM, SIGKILL after a grace period; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -81,7 +83,7 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
     await stop();
     throw new Error(`Temporal dev server on ${address} ${problem}:\n${log.join('\n')}`);
   }
-  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, stop };
+  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: child.pid!, stop };
 }
 
 /**

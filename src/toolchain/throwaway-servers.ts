@@ -45,6 +45,7 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
 export interface ThrowawayTemporal {
   address: string;
   namespace: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -58,5 +59,5 @@ export async function startThrowawayTemporal(): Promise<ThrowawayTemporal> {
     dbFile: null,
     namespace,
   });
-  return { address: server.address, namespace, stop: server.stop };
+  return { address: server.address, namespace, pid: server.pid, stop: server.stop };
 }
