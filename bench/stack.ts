@@ -3,6 +3,7 @@
 // (GraphQL for the tenant and its policy, the operator CLI for its plan).
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createPrisma, type Db } from '../src/db/prisma';
@@ -59,6 +60,32 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** Enough of a refusal's body to say why. */
 const REFUSAL_EXCERPT_CHARS = 300;
 
+const RETRIES_ON_5XX = 5;
+
+/**
+ * Sends until ARO takes the request, retrying a 5xx answer a few times after a pause as a booking system
+ * would: for the few requests a scenario needs taken (warm-ups, the typical lifecycle), not for load.
+ */
+export async function untilTaken(send: () => Promise<number>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const status = await send();
+    if (status < 500 || attempt === RETRIES_ON_5XX) return status;
+    await sleep(attempt * 1000);
+  }
+}
+
+/** Awaits parts started side by side; each one that started is stopped by `stops`, even when another failed. */
+async function startedTogether<T extends readonly Promise<{ stop(): Promise<void> }>[]>(
+  stops: (() => Promise<void>)[],
+  starting: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starting);
+  for (const result of settled) if (result.status === 'fulfilled') stops.push(() => result.value.stop());
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /** Starts the whole system; `maxCachedWorkflows` must hold every workflow the run leaves open. */
 export async function startBenchStack(maxCachedWorkflows: number, progress: (line: string) => void): Promise<BenchStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -67,8 +94,7 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
   };
   try {
     progress('starting PostgreSQL and the Temporal dev server');
-    const [database, temporalServer] = await Promise.all([startThrowawayDatabase(), startThrowawayTemporal()]);
-    stops.push(database.stop, temporalServer.stop);
+    const [database, temporalServer] = await startedTogether(stops, [startThrowawayDatabase(), startThrowawayTemporal()] as const);
     const operatorKey = randomBytes(32).toString('hex');
     const env = {
       DATABASE_URL: database.databaseUrl,
@@ -82,12 +108,11 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       ARO_WEBHOOK_TOLERANCE_SECONDS: '3600',
     };
     progress('starting ARO (API and worker processes) and the bare baseline worker');
-    const [api, aroWorker, bareWorker] = await Promise.all([
+    const [api, aroWorker, bareWorker] = await startedTogether(stops, [
       startBenchProcess('api', env),
       startBenchProcess('aro', env, maxCachedWorkflows),
       startBenchProcess('bare', env, maxCachedWorkflows),
-    ]);
-    stops.push(api.stop, aroWorker.stop, bareWorker.stop);
+    ] as const);
     const db = createPrisma(database.databaseUrl);
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalServer.address });
@@ -154,7 +179,8 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       });
       // Before the bench policy: one booking proves the worker serves the new tenant's queue.
       const warmUp = `warm-up-${randomUUID()}`;
-      const status = await postBooking(tenant, { externalId: warmUp, startsAt: new Date(Date.now() + 7 * 86_400_000), phone: newPhone() });
+      const warmUpBooking = { externalId: warmUp, startsAt: new Date(Date.now() + 7 * 86_400_000), phone: newPhone() };
+      const status = await untilTaken(() => postBooking(tenant, warmUpBooking));
       if (status !== 202) throw new Error(`the warm-up booking of ${name} got HTTP ${status}`);
       await waitUntil(`${name}'s warm-up booking confirmation`, 120_000, async () =>
         (await db.message.count({ where: { tenantId: tenant.id, appointmentId: workflowIdOf(tenant.id, warmUp) } })) > 0,

@@ -7,7 +7,7 @@ import { temporal as proto } from '@temporalio/proto';
 import type { Figure, ScenarioResult } from '../figures';
 import { waitForMessages } from '../messages';
 import { TYPICAL_LEAD_MS, TYPICAL_POLICY } from '../policies';
-import { workflowIdOf } from '../stack';
+import { untilTaken, workflowIdOf } from '../stack';
 import type { ScenarioContext } from './scenario';
 
 const SCENARIO = 'history per workflow';
@@ -34,18 +34,18 @@ async function typicalLifecycle({ stack, progress }: ScenarioContext): Promise<s
   const booking = { externalId: EXTERNAL_ID, startsAt, phone };
   const workflowId = workflowIdOf(tenant.id, EXTERNAL_ID);
   const sent = (kind: string) => waitForMessages(stack.db, { tenantId: tenant.id, kind, externalIdPrefix: EXTERNAL_ID }, 1, 2 * TYPICAL_LEAD_MS, progress);
-  const expect = async (what: string, status: Promise<number>) => {
-    const answered = await status;
+  const expect = async (what: string, send: () => Promise<number>) => {
+    const answered = await untilTaken(send);
     if (answered !== 202) throw new Error(`typical lifecycle: ${what} got HTTP ${answered}`);
   };
   progress(`typical lifecycle: one appointment in ${TYPICAL_LEAD_MS / 1000} s, driven to its review request`);
-  await expect('the booking', stack.postBooking(tenant, booking));
+  await expect('the booking', () => stack.postBooking(tenant, booking));
   await sent('booking_confirmation');
   await sent('reminder_confirm');
-  await expect('the reply', stack.postReply(tenant, phone, 'YES'));
+  await expect('the reply', () => stack.postReply(tenant, phone, 'YES'));
   await sent('confirm_ack');
   await sent('reminder_final');
-  await expect('the check-in', stack.postBooking(tenant, { ...booking, type: 'appointment.checked_in' }));
+  await expect('the check-in', () => stack.postBooking(tenant, { ...booking, type: 'appointment.checked_in' }));
   await sent('review_request');
   await stack.temporal.workflow.getHandle(workflowId).result();
   return workflowId;
