@@ -16,8 +16,11 @@ export const DAY = 86_400_000;
 /** Far enough ahead that no reminder of the default policy falls due during a run. */
 export const farAhead = (): Date => new Date(Date.now() + 7 * DAY);
 
-/** How long a scenario waits for effects of `count` requests at `perSecond` before it gives up. */
-export const patience = (count: number, perSecond: number): number => (count / perSecond) * SECOND * 10 + 120 * SECOND;
+/**
+ * How long a scenario waits for the effects of `count` requests at `perSecond` before it gives up: ten
+ * times their sending time, plus as if the backlog drained at only 5 a second, plus two minutes.
+ */
+export const patience = (count: number, perSecond: number): number => (count / perSecond) * SECOND * 10 + count * 200 + 120 * SECOND;
 
 export interface Bookings {
   /** External ids are this plus the booking's index. */
