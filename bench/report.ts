@@ -20,7 +20,7 @@ export function figureTable(figures: Figure[]): string {
 
 export function machineLine(report: BenchReport): string {
   const { machine } = report;
-  return `${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB memory, Node ${machine.node}, Temporal CLI ${machine.temporal}`;
+  return `${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB memory, Node ${machine.node}, ${machine.temporal} (Temporal CLI)`;
 }
 
 export function notesList(report: BenchReport): string {
