@@ -16,7 +16,7 @@ import { lifecycleInput } from '../src/api/appointments/lifecycle-input';
 import { AppointmentWorkflows } from '../src/api/appointments/appointment-workflows.service';
 import { runWorkers } from '../worker';
 import { LocalTwilio, newAccount, randomSid, type StoredMessage } from '../test/support/local-twilio';
-import { startTestDatabase, startTestTemporal } from '../test/support/servers';
+import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
 
 export interface BurstResult {
   reminders: number;
@@ -45,8 +45,8 @@ function peakPerSecond(times: number[]): number {
 
 export async function runBurst(reminders: number, ratePerSecond: number, temporalAddress?: string): Promise<BurstResult> {
   const [database, temporalServer] = await Promise.all([
-    startTestDatabase(),
-    temporalAddress ? { address: temporalAddress, namespace: 'default', stop: async () => {} } : startTestTemporal(),
+    startThrowawayDatabase(),
+    temporalAddress ? { address: temporalAddress, namespace: 'default', stop: async () => {} } : startThrowawayTemporal(),
   ]);
   const db: Db = createPrisma(database.databaseUrl);
   const busyAccount = newAccount();

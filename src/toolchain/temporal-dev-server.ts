@@ -1,9 +1,10 @@
 // Runs `temporal server start-dev` (a real Temporal server, SQLite or in memory) with ARO's search attributes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { collectTail } from './output-tail';
 import { searchAttributeCliArgs } from './search-attributes';
 
 export interface StartTemporalDevServerOptions {
@@ -24,12 +25,13 @@ export interface RunningTemporalDevServer {
   /** host:port of the frontend, for TEMPORAL_ADDRESS. */
   address: string;
   uiUrl: string | null;
+  /** The server's process id (the benchmarks read its CPU time). */
+  pid: number;
   /** SIGTERM, SIGKILL after a grace period; safe to call twice. */
   stop(): Promise<void>;
 }
 
 const STOP_GRACE_MS = 10_000;
-const LOG_TAIL_LINES = 40;
 
 /** Starts the dev server and resolves once its frontend answers for the namespace. */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
@@ -81,7 +83,7 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
     await stop();
     throw new Error(`Temporal dev server on ${address} ${problem}:\n${log.join('\n')}`);
   }
-  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, stop };
+  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: child.pid!, stop };
 }
 
 /**
@@ -113,17 +115,4 @@ async function waitForFrontend(
     await sleep(250);
   }
   return `did not answer within ${timeoutMs} ms (last error: ${lastError})`;
-}
-
-/** Keeps the server's last output lines for error messages (and keeps its pipes drained). */
-function collectTail(child: ChildProcess): string[] {
-  const tail: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      tail.push(...chunk.split('\n').filter((line) => line.length > 0));
-      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
-    });
-  }
-  return tail;
 }

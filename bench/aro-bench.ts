@@ -1,0 +1,44 @@
+// `npm run bench`: ARO against bare Temporal in one run (docs/benchmarks.md explains every figure).
+// Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchmarksDoc } from './benchmarks-doc';
+import { textReport } from './report';
+import { runBench } from './run-bench';
+import { BENCH_SIZES } from './sizes';
+
+const DOCS_FILE = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      small: { type: 'boolean', default: false },
+      size: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'write-docs': { type: 'boolean', default: false },
+      note: { type: 'string' },
+    },
+  });
+  const sizeName = values.size ?? (values.small ? 'small' : 'full');
+  if (!(sizeName in BENCH_SIZES)) throw new Error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')}, not ${JSON.stringify(sizeName)}`);
+  const size = BENCH_SIZES[sizeName as keyof typeof BENCH_SIZES];
+  // Progress goes to stderr, so that --json leaves stdout to the report.
+  const started = Date.now();
+  const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const report = await runBench(size, progress);
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
+  if (values['write-docs']) {
+    await mkdir(dirname(DOCS_FILE), { recursive: true });
+    await writeFile(DOCS_FILE, benchmarksDoc(report, values.note));
+    progress(`wrote ${DOCS_FILE}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+// docs/benchmarks.md, written by `npm run bench -- --write-docs`: what each scenario measures, then the
+// run's table, date and machine. The text lives here so that the file and the harness never disagree.
+import { figureTable, machineLine, notesList } from './report';
+import type { BenchReport } from './run-bench';
+
+const ABOUT = `# Benchmarks: ARO against bare Temporal
+
+ARO's speed is judged as ratios to the engine it runs on: every scenario is run twice in the same
+run, on the same servers — once through ARO, once as the least a bare Temporal workflow can do for it
+(one no-op activity) — and the table gives both figures and ARO ÷ bare.
+
+\`npm run bench\` starts everything it needs (embedded PostgreSQL, the Temporal dev server in memory,
+ARO's API and worker and the bare baseline worker as three child processes, all on 127.0.0.1), creates
+one enterprise-plan tenant per scenario through ARO's GraphQL API and operator CLI (UTC, no quiet hours,
+the dev messaging provider), and measures only through public contracts: the booking webhook, the dev
+reply endpoint, the Temporal client (workflow ids, histories) and the \`Message\` table. Loads are
+open-loop: requests go out on schedule whatever the answers, and latency counts from the scheduled
+instant.
+
+\`\`\`sh
+npm run bench                    # full size (a long run: minutes; progress on stderr)
+npm run bench -- --small         # small size
+npm run bench -- --size tiny     # what the CI smoke test runs (test/bench-smoke.test.ts)
+npm run bench -- --json          # the report as JSON on stdout
+npm run bench -- --write-docs    # rewrite this file with the run's table [--note "…"]
+\`\`\`
+
+| scenario | ARO | bare Temporal baseline |
+| --- | --- | --- |
+| booking intake | signed \`POST /webhooks/booking/:tenantId\` (appointment.created) at fixed rates: answer latency from the scheduled instant (p50/p95/p99), answers taken (202) a second from the first request to the last answer; status codes in the notes | \`signalWithStart\` of a bare workflow at the same rates (the client call's latency) |
+| lifecycle starts | bookings at a fixed rate until each one's booking confirmation row is stored in \`Message\`; completions a second from the first booking to the last confirmation; CPU time per start of the worker and of the Temporal server, and the API's per booking (no baseline: the bare client is the bench itself) | a bare workflow started at the same rate until its one activity has run |
+| reminder storm | N appointments whose one reminder falls due at the same instant T0: lateness of the stored sends after T0 (p50/p99, last), and N ÷ (last send − T0) as drain rate | N bare workflows sleeping until T0, then one activity |
+| reply → acknowledgement | a patient's "YES" through \`POST /dev/inbound/:tenantId\` until the \`confirm_ack\` row is stored | a signal to a waiting bare workflow until its one activity has run |
+| history per workflow | events and protobuf-encoded bytes of the history: a booking up to its confirmation, and a typical lifecycle (booked, booking confirmation, two reminders, confirmed by reply, checked in, review request — on the real dev server, its touches seconds apart through the tenant's policy) | the whole history of a bare one-activity workflow |
+| worker memory | held heap and RSS of the worker process (after full collections) grown by N open, cached lifecycles, divided by N | N bare workflows waiting on a timer, in a worker process of the same kind |
+
+Each scenario's notes also give the CPU seconds each process spent during it. Read a ratio with its
+two figures: the baseline does almost nothing, so a ratio says what ARO's work costs on top of
+Temporal's, not that either is slow.`;
+
+export function benchmarksDoc(report: BenchReport, remark: string | undefined): string {
+  const caveat =
+    report.size === 'full'
+      ? ''
+      : `\n> **A ${report.size}-size run.** Its loads are far below the full run's: the figures show the harness works, not what ARO sustains.\n`;
+  return `${ABOUT}
+
+## Latest run
+
+${report.date.slice(0, 10)} · ${report.size} size · ${machineLine(report)}
+${caveat}${remark ? `\n> ${remark}\n` : ''}
+${figureTable(report.figures)}
+
+${notesList(report)}
+`;
+}
