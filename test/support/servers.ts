@@ -8,11 +8,16 @@ import { startPostgres } from '../../src/toolchain/embedded-postgres';
 import { freePort } from '../../src/toolchain/free-port';
 import { registerSearchAttributes } from '../../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../../src/toolchain/temporal-cli';
-import { startTemporalDevServer } from '../../src/toolchain/temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporalDevServer } from '../../src/toolchain/temporal-dev-server';
 import { ensureTestServer } from '../../src/toolchain/test-server';
 
 export interface TestDatabase {
   databaseUrl: string;
+  /**
+   * Stops the server, awaits `whileDown` (the outage a test wants), then starts it again on the
+   * same port and data: what a database restart or failover looks like to ARO.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +29,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   await chmod(dir, 0o755);
   const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
-    const postgres = await startPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
+    const options = { dataDir: join(dir, 'data'), port: await freePort() };
+    let postgres = await startPostgres(options);
     try {
       await applyMigrations(postgres.databaseUrl);
     } catch (err) {
@@ -33,6 +39,11 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     }
     return {
       databaseUrl: postgres.databaseUrl,
+      restart: async (whileDown) => {
+        await postgres.stop();
+        await whileDown?.();
+        postgres = await startPostgres(options);
+      },
       stop: async () => {
         await postgres.stop();
         await removeDir();
@@ -47,20 +58,52 @@ export async function startTestDatabase(): Promise<TestDatabase> {
 export interface TestTemporal {
   address: string;
   namespace: string;
+  /**
+   * Stops the server, awaits `whileDown`, then starts it again on the same port and data. Only a
+   * persistent server can: an in-memory one would come back empty.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The real Temporal dev server, in memory and headless, with ARO's search attributes registered. */
-export async function startTestTemporal(): Promise<TestTemporal> {
+/**
+ * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
+ * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
+ */
+export async function startTestTemporal(options: { persistent?: boolean } = {}): Promise<TestTemporal> {
   const namespace = 'default';
-  const server = await startTemporalDevServer({
+  const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
+  const settings = {
     cliPath: await ensureTemporalCli(),
     port: await freePort(),
     uiPort: null,
-    dbFile: null,
+    dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
-  });
-  return { address: server.address, namespace, stop: server.stop };
+  };
+  const removeDir = async (): Promise<void> => {
+    if (dir !== null) await rm(dir, { recursive: true, force: true });
+  };
+  let server: RunningTemporalDevServer;
+  try {
+    server = await startTemporalDevServer(settings);
+  } catch (err) {
+    await removeDir();
+    throw err;
+  }
+  return {
+    address: server.address,
+    namespace,
+    restart: async (whileDown) => {
+      if (dir === null) throw new Error('an in-memory Temporal server cannot be restarted on the same data: start it with { persistent: true }');
+      await server.stop();
+      await whileDown?.();
+      server = await startTemporalDevServer(settings);
+    },
+    stop: async () => {
+      await server.stop();
+      await removeDir();
+    },
+  };
 }
 
 /**
