@@ -21,9 +21,11 @@ function print(result: FaultDrillResult): void {
     `sends no command explains: ${result.unexplainedSends}; workflows whose snapshot could not be read: ${result.unreadableWorkflows}`,
     `processes that exited on their own (restarted): ${result.unexpectedExits.map((e) => `${e.role} (${e.signal ?? e.code})`).join(', ') || 'none'}`,
     `everything promised reached Twilio before the idle limit: ${result.settled}`,
-    'time to recover (fault end to first message at Twilio / first delivery accepted):',
+    'time to recover, from the end of the fault to the first message at Twilio / the first delivery accepted / all it held up served:',
     ...result.recoveries.map(
-      (r) => `  ${r.fault}: ${fmt(r.firstSendMs)} / ${fmt(r.firstAcceptedMs)} (${r.hits} requests met the fault)`,
+      (r) =>
+        `  ${r.fault}: ${fmt(r.firstSendMs)} / ${fmt(r.firstAcceptedMs)} / ${fmt(r.backlogClearedMs)} ` +
+        `(${r.hits} requests met the fault, ${r.heldUp} appointments held up)`,
     ),
     ...Object.entries(result.examples).map(([figure, examples]) => `e.g. ${figure}: ${examples.join(' | ')}`),
   ];

@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { appointmentWorkflowId, snapshotQuery } from '../../src/workflows/contracts';
 import { freePort } from '../../src/toolchain/free-port';
 import { CLI_SCRIPT, SupervisedAroProcess, type ProcessExit } from './aro-processes';
-import { ClinicTraffic, type Answer } from './clinic-traffic';
+import { ClinicTraffic, type Answer, type Patient } from './clinic-traffic';
 import { countFigures, templateMatcher, type AppointmentRecord, type FaultFigures } from './fault-figures';
 import { graphqlClient } from './graphql-client';
 import { LocalTwilio, newAccount, randomSid, type TwilioOutage } from './local-twilio';
@@ -45,6 +45,10 @@ export interface FaultRecovery {
   fault: string;
   /** Requests the fault met: Twilio calls during a Twilio outage, deliveries to the API during a server's, interrupted appointments for a worker kill. */
   hits: number;
+  /** Appointments still owed a message when the fault ended. */
+  heldUp: number;
+  /** From the fault's end until all of those had it; null if they did not within the recovery limit. */
+  backlogClearedMs: number | null;
   /** From the fault's end to the first message Twilio took; null if none came. */
   firstSendMs: number | null;
   /** From the fault's end to the first delivery ARO's API accepted; null if none came. */
@@ -125,10 +129,15 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
     await Promise.all([api.start(), worker.start()]);
     report(`ARO is up: API ${apiUrl}, worker, Temporal ${temporalServer.address} (SQLite), PostgreSQL; logs in ${logDir}`);
 
-    const templates = await graphqlClient(apiUrl)(tenant.apiKey, '{ me { templates { kind locale channel body } } }');
-    const kindOf = templateMatcher(
-      (templates.data?.me?.templates ?? []).filter((t: { locale: string; channel: string }) => t.locale === 'en' && t.channel === 'sms'),
+    // The clinic's own templates, as its UI reads them, tell which message is which at Twilio.
+    const answer = await graphqlClient(apiUrl)(tenant.apiKey, '{ me { templates { kind locale channel body } } }');
+    const templates = ((answer.data?.me?.templates ?? []) as { kind: string; locale: string; channel: string; body: string }[]).filter(
+      (t) => t.locale === 'en' && t.channel === 'SMS',
     );
+    if (!templates.some((t) => t.kind === 'booking_confirmation')) {
+      throw new Error(`the clinic's templates did not come back: ${JSON.stringify(answer.errors ?? answer.data)}`);
+    }
+    const kindOf = templateMatcher(templates);
     traffic = new ClinicTraffic({
       apiUrl,
       tenantId: tenant.id,
@@ -205,24 +214,35 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
       report(`fault: ${fault.name}`);
       await fault.inflict(() => bookBatch(perFault));
       const end = Date.now();
+      // What the fault held up: appointments still owed a message as it ended.
+      const heldUp = waitingPatients(clinic, twilio, kindOf);
       bookBatch(1);
       let firstSend: number | null = null;
       let firstAccepted: number | null = null;
-      while (Date.now() - end < RECOVERY_LIMIT_MS && (firstSend === null || firstAccepted === null)) {
+      let backlogCleared: number | null = null;
+      while (Date.now() - end < RECOVERY_LIMIT_MS && (firstSend === null || firstAccepted === null || backlogCleared === null)) {
         await sleep(100);
         firstSend ??= twilio.messages.find((m) => m.dateCreated.getTime() >= end)?.dateCreated.getTime() ?? null;
         firstAccepted ??= clinic.firstAcceptedSince(end);
+        if (backlogCleared === null) {
+          const waiting = new Set(waitingPatients(clinic, twilio, kindOf));
+          if (!heldUp.some((p) => waiting.has(p))) backlogCleared = Date.now();
+        }
       }
+      const since = (at: number | null) => (at === null ? null : at - end);
       const recovery = {
         fault: fault.name,
         hits: fault.hits(start, end),
-        firstSendMs: firstSend === null ? null : firstSend - end,
-        firstAcceptedMs: firstAccepted === null ? null : firstAccepted - end,
+        heldUp: heldUp.length,
+        firstSendMs: since(firstSend),
+        firstAcceptedMs: since(firstAccepted),
+        backlogClearedMs: since(backlogCleared),
       };
       recoveries.push(recovery);
       report(
-        `  ${recovery.hits} requests met it; first message at Twilio ${seconds(recovery.firstSendMs)}, ` +
-          `first delivery accepted ${seconds(recovery.firstAcceptedMs)} after it ended`,
+        `  ${recovery.hits} requests met it; after it ended: first message at Twilio ${seconds(recovery.firstSendMs)}, ` +
+          `first delivery accepted ${seconds(recovery.firstAcceptedMs)}, ` +
+          `the ${recovery.heldUp} appointments it held up served ${seconds(recovery.backlogClearedMs)}`,
       );
       await sleep(STEADY_MS);
     }
@@ -271,7 +291,27 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
   }
 }
 
-/** Until every accepted booking has its confirmation and every accepted reply its answer at Twilio, or nothing moves for `idleLimitMs`. */
+/**
+ * The appointments still owed something: a booking or reply ARO has not answered for good, an
+ * accepted booking's confirmation, the patient's reply to it, or an accepted reply's answer.
+ */
+function waitingPatients(clinic: ClinicTraffic, twilio: LocalTwilio, kindOf: (body: string) => string | null): Patient[] {
+  const kindsTo = new Map<string, (string | null)[]>();
+  for (const m of twilio.messages) {
+    const phone = m.to.replace(/^whatsapp:/, '');
+    kindsTo.set(phone, [...(kindsTo.get(phone) ?? []), kindOf(m.body)]);
+  }
+  const accepted = (status: number | null) => status !== null && status >= 200 && status < 300;
+  return clinic.patients.filter((p) => {
+    if (p.booking === 0 || p.replied === 0) return true;
+    const kinds = kindsTo.get(p.phone) ?? [];
+    if (accepted(p.booking) && !kinds.includes('booking_confirmation')) return true;
+    if (kinds.includes('booking_confirmation') && p.replied === null) return true;
+    return accepted(p.replied) && !kinds.some((k) => (p.reply.answeredBy as readonly (string | null)[]).includes(k));
+  });
+}
+
+/** Until no appointment is owed anything, or nothing moves for `idleLimitMs`; false in that case. */
 async function waitUntilSettled(
   clinic: ClinicTraffic,
   twilio: LocalTwilio,
@@ -281,19 +321,7 @@ async function waitUntilSettled(
   let lastCount = -1;
   let lastChange = Date.now();
   for (;;) {
-    const kindsTo = new Map<string, (string | null)[]>();
-    for (const m of twilio.messages) {
-      const phone = m.to.replace(/^whatsapp:/, '');
-      kindsTo.set(phone, [...(kindsTo.get(phone) ?? []), kindOf(m.body)]);
-    }
-    const waiting = clinic.patients.filter((p) => {
-      if (p.booking === 0 || p.replied === 0) return true;
-      const kinds = kindsTo.get(p.phone) ?? [];
-      if (p.booking >= 200 && p.booking < 300 && !kinds.includes('booking_confirmation')) return true;
-      if (kinds.includes('booking_confirmation') && p.replied === null) return true;
-      return p.replied !== null && p.replied >= 200 && p.replied < 300 && !kinds.some((k) => (p.reply.answeredBy as readonly (string | null)[]).includes(k));
-    }).length;
-    if (waiting === 0) return true;
+    if (waitingPatients(clinic, twilio, kindOf).length === 0) return true;
     const progress = twilio.messages.length + clinic.answers.length;
     if (progress !== lastCount) {
       lastCount = progress;
