@@ -16,9 +16,9 @@ function print(result: FaultDrillResult): void {
     `messages sent twice to a patient, by phone + template kind: ${result.sentTwiceByKind}`,
     `accepted bookings without their booking confirmation: ${result.bookingsWithoutConfirmation}`,
     `accepted replies without their answer: ${result.repliesWithoutAnswer}`,
-    `accepted delivery receipts the workflow does not show: ${result.receiptsNotApplied}`,
+    `accepted delivery receipts the clinic does not see applied: ${result.receiptsNotApplied}`,
     `failed, terminated or timed-out workflows: ${result.failedWorkflows.length}`,
-    `sends no command explains: ${result.unexplainedSends}; workflows whose snapshot could not be read: ${result.unreadableWorkflows}`,
+    `sends no command explains: ${result.unexplainedSends}; appointments whose snapshot or GraphQL view could not be read: ${result.unreadableWorkflows}`,
     `processes that exited on their own (restarted): ${result.unexpectedExits.map((e) => `${e.role} (${e.signal ?? e.code})`).join(', ') || 'none'}`,
     `everything promised reached Twilio before the idle limit: ${result.settled}`,
     'time to recover, from the end of the fault to the first message at Twilio / the first delivery accepted / all it held up served:',
@@ -49,6 +49,7 @@ describe('faults survived: worker kills, Temporal and PostgreSQL restarts, Twili
     // The controls: the drill really ran, and every fault met traffic.
     assert.equal(result.bookingsAccepted, result.appointments, 'every booking was accepted in the end');
     for (const r of result.recoveries) assert.ok(r.hits > 0, `${r.fault} met no request: it tested nothing`);
+    assert.equal(result.unreadableWorkflows, 0, 'every appointment could be read back');
     assert.equal(result.sentTwiceByCommand, 0, 'messages sent twice (by command id)');
     assert.equal(result.sentTwiceByKind, 0, 'messages sent twice (by phone and template kind)');
     assert.equal(result.bookingsWithoutConfirmation, 0, 'accepted bookings without their confirmation');

@@ -30,7 +30,7 @@ const STALL_MS = 10_000;
 const RECOVERY_LIMIT_MS = 5 * 60_000;
 /** Quiet time between one fault's recovery and the next fault. */
 const STEADY_MS = 3_000;
-const SNAPSHOT_CONCURRENCY = 8;
+const READ_CONCURRENCY = 8;
 
 export interface FaultDrillOptions {
   appointments: number;
@@ -107,6 +107,8 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
       ARO_SECRETS_KEY: secretsKey,
       ARO_TENANT_REFRESH_MS: '500',
       ARO_LOG_LEVEL: 'warn',
+      // The drill reads every appointment back through GraphQL at the end.
+      ARO_GRAPHQL_RATE_LIMIT: '100000',
     };
 
     // The operator's onboarding, through the `aro` CLI.
@@ -130,7 +132,8 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
     report(`ARO is up: API ${apiUrl}, worker, Temporal ${temporalServer.address} (SQLite), PostgreSQL; logs in ${logDir}`);
 
     // The clinic's own templates, as its UI reads them, tell which message is which at Twilio.
-    const answer = await graphqlClient(apiUrl)(tenant.apiKey, '{ me { templates { kind locale channel body } } }');
+    const graphql = graphqlClient(apiUrl);
+    const answer = await graphql(tenant.apiKey, '{ me { templates { kind locale channel body } } }');
     const templates = ((answer.data?.me?.templates ?? []) as { kind: string; locale: string; channel: string; body: string }[]).filter(
       (t) => t.locale === 'en' && t.channel === 'SMS',
     );
@@ -256,7 +259,7 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
 
     connection = await Connection.connect({ address: temporalServer.address });
     const client = new Client({ connection, namespace: temporalServer.namespace });
-    const records = await readSnapshots(client, tenant.id, clinic);
+    const records = await readAppointments(client, graphql, tenant, clinic);
     const failedWorkflows: string[] = [];
     const failedQuery =
       `AroTenantId = '${tenant.id}' AND ` +
@@ -333,22 +336,27 @@ async function waitUntilSettled(
   }
 }
 
-async function readSnapshots(client: Client, tenantId: string, clinic: ClinicTraffic): Promise<AppointmentRecord[]> {
+/** Each accepted appointment as its workflow's snapshot and the clinic's GraphQL show it. */
+async function readAppointments(
+  client: Client,
+  graphql: ReturnType<typeof graphqlClient>,
+  tenant: { id: string; apiKey: string },
+  clinic: ClinicTraffic,
+): Promise<AppointmentRecord[]> {
   const accepted = clinic.patients.filter((p) => p.booking >= 200 && p.booking < 300);
+  const read = async (patient: Patient): Promise<AppointmentRecord> => {
+    const snapshot = await client.workflow
+      .getHandle(appointmentWorkflowId(tenant.id, patient.externalId))
+      .query(snapshotQuery)
+      .catch(() => null);
+    const view = await graphql(tenant.apiKey, 'query ($id: ID!) { appointment(externalId: $id) { messages { direction body status } } }', {
+      id: patient.externalId,
+    }).catch(() => null);
+    return { patient, messages: snapshot?.messages ?? null, clinicView: view?.data?.appointment?.messages ?? null };
+  };
   const records: AppointmentRecord[] = [];
-  for (let i = 0; i < accepted.length; i += SNAPSHOT_CONCURRENCY) {
-    records.push(
-      ...(await Promise.all(
-        accepted.slice(i, i + SNAPSHOT_CONCURRENCY).map(async (patient) => {
-          try {
-            const snapshot = await client.workflow.getHandle(appointmentWorkflowId(tenantId, patient.externalId)).query(snapshotQuery);
-            return { patient, messages: snapshot.messages };
-          } catch {
-            return { patient, messages: null };
-          }
-        }),
-      )),
-    );
+  for (let i = 0; i < accepted.length; i += READ_CONCURRENCY) {
+    records.push(...(await Promise.all(accepted.slice(i, i + READ_CONCURRENCY).map(read))));
   }
   return records;
 }

@@ -5,10 +5,19 @@ import type { MessageEntry } from '../../src/workflows/contracts';
 import type { Patient } from './clinic-traffic';
 import type { StoredMessage } from './local-twilio';
 
-/** An appointment as its workflow's `snapshot` query shows it (null: the query failed). */
+/** An outbound message as the clinic's GraphQL `appointment` shows it: live, or stored once the lifecycle closed. */
+export interface ClinicMessage {
+  direction: string;
+  body: string;
+  status: string;
+}
+
 export interface AppointmentRecord {
   patient: Patient;
+  /** Its workflow's `snapshot` query: command ids and sids (null: the query failed). */
   messages: MessageEntry[] | null;
+  /** What the clinic sees (null: the query failed). */
+  clinicView: ClinicMessage[] | null;
 }
 
 export interface FaultFigures {
@@ -20,11 +29,11 @@ export interface FaultFigures {
   bookingsWithoutConfirmation: number;
   /** Replies ARO accepted (200) with no answer at Twilio. */
   repliesWithoutAnswer: number;
-  /** Delivery receipts ARO accepted (2xx) for messages its workflow does not show delivered. */
+  /** Delivery receipts ARO accepted (2xx) for messages the clinic does not see delivered. */
   receiptsNotApplied: number;
   /** Twilio messages no command of the patient's workflow accounts for (neither its sid nor its text). */
   unexplainedSends: number;
-  /** Workflows whose snapshot could not be read (their messages were left out of the command count). */
+  /** Appointments whose snapshot or GraphQL view could not be read (left out of the counts that need it). */
   unreadableWorkflows: number;
   /** Examples of each non-zero count, for the report. */
   examples: Record<string, string[]>;
@@ -60,7 +69,7 @@ export function countFigures(
     examples,
   };
 
-  for (const { patient, messages } of records) {
+  for (const { patient, messages, clinicView } of records) {
     const received = sentTo.get(patient.phone) ?? [];
     const kinds = received.map((m) => kindOf(m.body));
 
@@ -81,9 +90,9 @@ export function countFigures(
       note('repliesWithoutAnswer', `${patient.externalId} replied ${patient.reply.body}; got ${JSON.stringify(kinds)}`);
     }
 
-    if (messages === null) {
+    if (messages === null || clinicView === null) {
       figures.unreadableWorkflows++;
-      note('unreadableWorkflows', patient.externalId);
+      note('unreadableWorkflows', `${patient.externalId}: ${messages === null ? 'snapshot' : 'GraphQL'}`);
       continue;
     }
     const outbound = messages.filter((m) => m.direction === 'outbound' && m.commandId);
@@ -103,12 +112,13 @@ export function countFigures(
       figures.sentTwiceByCommand += count - 1;
       note('sentTwiceByCommand', `${commandId} x${count}`);
     }
+    // Each text went once (checked above), so the text finds the message the clinic sees.
     for (const m of received) {
       if (!deliveredAccepted.has(m.sid)) continue;
-      const shown = outbound.find((o) => o.providerMessageId === m.sid);
+      const shown = clinicView.find((c) => c.direction.toLowerCase() === 'outbound' && c.body === m.body);
       if (shown?.status === 'delivered' || shown?.status === 'read') continue;
       figures.receiptsNotApplied++;
-      note('receiptsNotApplied', `${patient.externalId} ${m.sid} (${kindOf(m.body) ?? '?'}): workflow shows ${shown ? shown.status : 'no message with this sid'}`);
+      note('receiptsNotApplied', `${patient.externalId} ${m.sid} (${kindOf(m.body) ?? '?'}): the clinic sees ${shown ? shown.status : 'no such message'}`);
     }
   }
   return figures;
