@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { runFaultDrill, type FaultDrillResult } from './support/fault-drill';
 
 const APPOINTMENTS = Number(process.env.ARO_FAULTS_APPOINTMENTS ?? 24);
+if (!Number.isInteger(APPOINTMENTS) || APPOINTMENTS < 12) {
+  // Fewer than two appointments per fault and some faults would meet no traffic.
+  throw new Error(`ARO_FAULTS_APPOINTMENTS: ${JSON.stringify(process.env.ARO_FAULTS_APPOINTMENTS)} must be a whole number of at least 12`);
+}
 
 function print(result: FaultDrillResult): void {
   const lines = [
