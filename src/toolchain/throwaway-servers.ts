@@ -1,5 +1,6 @@
-// Throwaway real servers for the tests and the benchmarks, each on fresh ports and (for PostgreSQL) a
-// fresh directory: stop() removes all trace.
+// Throwaway real servers for the tests and the benchmarks, each on fresh ports and a fresh
+// directory: stop() removes all trace. Both can be restarted on the same port and data, which is
+// what a database restart or a Temporal server restart looks like to ARO (the fault drill does).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +8,29 @@ import { applyMigrations } from '../db/migrate';
 import { startPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 import { ensureTemporalCli } from './temporal-cli';
-import { startTemporalDevServer } from './temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporalDevServer } from './temporal-dev-server';
 
 export interface ThrowawayDatabase {
   databaseUrl: string;
+  /** Stops the server, awaits `whileDown` (the outage a test wants), then starts it again on the same port and data. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A private temporary directory PostgreSQL (run as the `postgres` user when we are root) can enter. */
+async function enterableTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
 }
 
 /** A migrated PostgreSQL database of its own, in a temporary directory deleted by stop(). */
 export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'aro-pg-'));
-  // mkdtemp makes the directory private to us; when we run as root, PostgreSQL runs as the
-  // `postgres` user and must be able to enter it.
-  await chmod(dir, 0o755);
+  const dir = await enterableTempDir('aro-pg-');
   const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
-    const postgres = await startPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
+    const options = { dataDir: join(dir, 'data'), port: await freePort() };
+    let postgres = await startPostgres(options);
     try {
       await applyMigrations(postgres.databaseUrl);
     } catch (err) {
@@ -31,6 +39,11 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
     }
     return {
       databaseUrl: postgres.databaseUrl,
+      restart: async (whileDown) => {
+        await postgres.stop();
+        await whileDown?.();
+        postgres = await startPostgres(options);
+      },
       stop: async () => {
         await postgres.stop();
         await removeDir();
@@ -45,19 +58,52 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
 export interface ThrowawayTemporal {
   address: string;
   namespace: string;
-  pid: number;
+  /** The server process (the benchmarks read its CPU time); a restart changes it. */
+  readonly pid: number;
+  /** Stops the server, awaits `whileDown`, then starts it again on the same port and data (persistent servers only). */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The real Temporal dev server, in memory and headless, with ARO's search attributes registered. */
-export async function startThrowawayTemporal(): Promise<ThrowawayTemporal> {
+/**
+ * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
+ * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
+ */
+export async function startThrowawayTemporal(options: { persistent?: boolean } = {}): Promise<ThrowawayTemporal> {
   const namespace = 'default';
-  const server = await startTemporalDevServer({
+  const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
+  const settings = {
     cliPath: await ensureTemporalCli(),
     port: await freePort(),
     uiPort: null,
-    dbFile: null,
+    dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
-  });
-  return { address: server.address, namespace, pid: server.pid, stop: server.stop };
+  };
+  const removeDir = async (): Promise<void> => {
+    if (dir !== null) await rm(dir, { recursive: true, force: true });
+  };
+  let server: RunningTemporalDevServer;
+  try {
+    server = await startTemporalDevServer(settings);
+  } catch (err) {
+    await removeDir();
+    throw err;
+  }
+  return {
+    address: server.address,
+    namespace,
+    get pid() {
+      return server.pid;
+    },
+    restart: async (whileDown) => {
+      if (dir === null) throw new Error('an in-memory Temporal server cannot be restarted on the same data: start it with { persistent: true }');
+      await server.stop();
+      await whileDown?.();
+      server = await startTemporalDevServer(settings);
+    },
+    stop: async () => {
+      await server.stop();
+      await removeDir();
+    },
+  };
 }

@@ -29,6 +29,14 @@ export interface StoredMessage {
 /** A scripted answer to the next create for a recipient: a Twilio error, or no answer in time. */
 export type CreateAnswer = { status: number; code: number; message: string } | 'hang';
 
+/**
+ * Twilio having a bad time, for every request until it ends: `server_error` answers 500 (code
+ * 20500); `timeout` takes requests and never answers them (nothing is created); `stall` carries
+ * creates out but answers them only after `stallMs`, when the client has long given up — the
+ * message is sent, and the sender never learns its sid.
+ */
+export type TwilioOutage = 'server_error' | 'timeout' | 'stall';
+
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function randomSid(prefix: string): string {
@@ -55,12 +63,15 @@ function segmentsOf(body: string): number {
 
 export class LocalTwilio {
   readonly messages: StoredMessage[] = [];
-  /** Every REST request, in order: method and path (with query). */
-  readonly requests: { method: string; path: string }[] = [];
+  /** Every REST request, in order: method, path (with query) and when it came (ms since the epoch). */
+  readonly requests: { method: string; path: string; at: number }[] = [];
   /** Status callbacks sent, with ARO's HTTP answer. */
   readonly callbacks: { sid: string; status: string; answer: number }[] = [];
   /** Statuses a new message goes through after it is created (each posted to its StatusCallback). */
   deliverySteps: { status: string; errorCode?: number }[] = [{ status: 'sent' }, { status: 'delivered' }];
+  /** How long a stalled create waits before it answers. */
+  stallMs = 60_000;
+  private currentOutage: TwilioOutage | null = null;
   private readonly scripted = new Map<string, CreateAnswer[]>();
   private readonly deliveriesTo = new Map<string, { status: string; errorCode?: number }[]>();
   private readonly hanging = new Set<ServerResponse>();
@@ -78,9 +89,24 @@ export class LocalTwilio {
   }
 
   async stop(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
+    this.dropHanging();
     await Promise.allSettled([...this.pending]);
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  get outage(): TwilioOutage | null {
+    return this.currentOutage;
+  }
+
+  /** Starts an outage, or (null) ends it: requests left hanging are then cut off, as a recovering host drops them. */
+  setOutage(outage: TwilioOutage | null): void {
+    this.currentOutage = outage;
+    if (outage === null) this.dropHanging();
+  }
+
+  private dropHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
   }
 
   addAccount(account: LocalTwilioAccount): void {
@@ -134,7 +160,7 @@ export class LocalTwilio {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    this.requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}` });
+    this.requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, at: Date.now() });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
@@ -146,6 +172,11 @@ export class LocalTwilio {
     const expected = account ? `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}` : null;
     if (!expected || req.headers.authorization !== expected) {
       return reply(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+    }
+    if (this.currentOutage === 'server_error') return twilioError(res, 500, 20500, 'Internal Server Error');
+    if (this.currentOutage === 'timeout') {
+      this.hanging.add(res);
+      return;
     }
     if (req.method === 'POST' && !messageSid) return this.create(accountSid, form, res);
     if (req.method === 'GET' && messageSid) {
@@ -192,7 +223,16 @@ export class LocalTwilio {
       dateCreated: new Date(),
     };
     this.messages.push(message);
-    reply(res, 201, resource(message));
+    if (this.currentOutage === 'stall') {
+      // Answered (to a client that has timed out by now) unless the server stops first.
+      this.hanging.add(res);
+      setTimeout(() => {
+        if (!this.hanging.delete(res)) return;
+        reply(res, 201, resource(message));
+      }, this.stallMs).unref();
+    } else {
+      reply(res, 201, resource(message));
+    }
     this.deliver(message);
   }
 
