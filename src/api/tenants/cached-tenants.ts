@@ -1,6 +1,6 @@
 // Tenants as the webhook routes look them up: every delivery names its tenant, so rows are kept for
-// ARO_TENANT_CACHE_TTL_MS (a changed webhook secret takes effect within that) and concurrent
-// lookups of one tenant share a single query.
+// ARO_TENANT_CACHE_TTL_MS (a change made through another API process takes effect within that; one
+// made through this process, at once) and concurrent lookups of one tenant share a single query.
 import { Inject, Injectable } from '@nestjs/common';
 import type { AroConfig } from '../../config';
 import type { Db } from '../../db/prisma';
@@ -23,5 +23,10 @@ export class CachedTenants {
   /** The tenant, or the 404 of requireTenant (which is not kept: the next delivery looks again). */
   require(tenantId: string): Promise<Tenant> {
     return this.tenants.get(tenantId, () => requireTenant(this.db, tenantId));
+  }
+
+  /** A settings change made here: the next delivery reads the tenant afresh. */
+  forget(tenantId: string): void {
+    this.tenants.forget(tenantId);
   }
 }

@@ -17,4 +17,9 @@ export class ExpiringCache<V> {
     });
     return entry.value;
   }
+
+  /** Drops a key, so that the next get loads it afresh. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
 }

@@ -17,6 +17,7 @@ import type { ChannelsInput, CreateTenantInput, UpdateTenantInput } from '../gra
 import type { CreateTenantPayload } from '../graphql/models/create-tenant-payload.model';
 import type { Tenant } from '../graphql/models/tenant.model';
 import { DB } from '../tokens';
+import { CachedTenants } from './cached-tenants';
 import { tenantView, type StoredChannels } from './tenant-view';
 
 /** The messaging providers every worker has (worker.ts); any other name would stop the clinic's messages. */
@@ -24,7 +25,10 @@ const PROVIDERS = ['dev', 'twilio'];
 
 @Injectable()
 export class TenantSettings {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly cachedTenants: CachedTenants,
+  ) {}
 
   async get(tenantId: string): Promise<Tenant> {
     return tenantView(await this.db.tenant.findUniqueOrThrow({ where: { id: tenantId } }));
@@ -58,6 +62,7 @@ export class TenantSettings {
       await tx.tenant.update({ where: { id: tenantId }, data });
       await auditSettingsChange(tx, { tenantId, actor: apiKeyActor(caller), action: 'settings.tenant_updated', subject: `tenant:${tenantId}`, detail: { changed } });
     });
+    this.cachedTenants.forget(tenantId);
     return this.get(tenantId);
   }
 
@@ -95,6 +100,8 @@ export class TenantSettings {
         detail: { fromVersion: current.policyVersion, toVersion: version, changed: changedPolicy },
       });
     });
+    // New bookings through this process plan with the new policy at once.
+    this.cachedTenants.forget(tenantId);
     return this.get(tenantId);
   }
 
