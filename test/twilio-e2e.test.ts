@@ -151,6 +151,54 @@ describe('end to end through Twilio: send, delivery receipts, replies, and no au
     assert.match(refused.timeline.find((t) => t.kind === 'message.failed')!.detail!, /Twilio 21211 \(invalid To number\)/);
   });
 
+  /** The delivery statuses signalled to the appointment (as its history recorded them). */
+  async function deliverySignals(workflowId: string): Promise<number> {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'deliveryStatus').length;
+  }
+
+  it("receipts that overtake Twilio's answer to the create are kept, and applied as the send stores the id; a redelivery changes nothing", async () => {
+    const phone = uniquePhone();
+    twilioServer.receiptsBeforeAnswer(phone);
+    const workflowId = await book('visit-4', phone);
+    const snap = await until(workflowId, (s) => s.messages.length > 0, 'the confirmation sent');
+    const [sent] = twilioServer.sentTo(phone);
+    // Both were answered before the create was: the send's answer said "accepted".
+    assert.deepEqual(
+      twilioServer.callbacks.filter((c) => c.sid === sent.sid).map((c) => [c.status, c.answer]),
+      [['sent', 204], ['delivered', 204]],
+    );
+    assert.equal(snap.messages[0].providerMessageId, sent.sid);
+    assert.equal(snap.messages[0].status, 'delivered');
+    const row = await db.message.findFirstOrThrow({ where: { providerMessageId: sent.sid } });
+    assert.equal(row.status, 'delivered');
+    assert.ok(row.deliveredAt);
+    const ledger = () =>
+      db.webhookEvent.findMany({ where: { tenantId: tenant.id, source: 'twilio.status', eventId: { startsWith: sent.sid } }, orderBy: { eventId: 'asc' } });
+    assert.deepEqual((await ledger()).map((e) => [e.eventId, e.state]), [[`${sent.sid}:delivered`, 'applied'], [`${sent.sid}:sent`, 'applied']]);
+
+    // Twilio delivers again: duplicates, with no second effect anywhere.
+    assert.equal(await twilioServer.sendStatus(sent, 'sent'), 204);
+    assert.equal(await twilioServer.sendStatus(sent, 'delivered'), 204);
+    assert.deepEqual(await db.message.findFirstOrThrow({ where: { providerMessageId: sent.sid } }), row);
+    assert.deepEqual((await ledger()).map((e) => e.state), ['applied', 'applied']);
+    assert.equal(await deliverySignals(workflowId), 0);
+    assert.deepEqual((await snapshot(workflowId)).messages, snap.messages);
+  });
+
+  it('an undelivered receipt that overtakes the answer to the create still reaches the clinic as needs attention', async () => {
+    const phone = uniquePhone();
+    twilioServer.receiptsBeforeAnswer(phone);
+    twilioServer.deliverTo(phone, [{ status: 'sent' }, { status: 'undelivered', errorCode: 30003 }]);
+    const workflowId = await book('visit-5', phone);
+    const snap = await until(workflowId, (s) => s.messages.length > 0, 'the confirmation sent');
+    assert.equal(snap.messages[0].status, 'undelivered');
+    assert.deepEqual(snap.attentionReasons, ['delivery_failed:booking_confirmation']);
+    assert.ok(snap.timeline.some((t) => t.kind === 'message.failed' && t.detail === 'booking_confirmation: undelivered (30003)'));
+    const row = await db.message.findFirstOrThrow({ where: { providerMessageId: twilioServer.sentTo(phone)[0].sid } });
+    assert.deepEqual([row.status, row.errorCode, row.failedAt !== null], ['undelivered', '30003', true]);
+  });
+
   it("finds the auth token in no log, workflow history, HTTP answer or database row of the run", async () => {
     await twilioServer.settled();
     for (const path of ['/healthz', '/readyz', '/metrics']) await fetchText(path);

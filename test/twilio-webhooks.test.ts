@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import twilio from 'twilio';
+import { adoptEarlyReceipts } from '../src/activities/delivery-receipts';
 import { startApi, type RunningApi } from '../src/api/main';
 import { loadConfig, type AroConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
@@ -249,12 +250,15 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
   });
 
   describe('POST /webhooks/twilio/:tenantId/status', () => {
-    /** An outbound message ARO sent for a running appointment, as messaging.send records it. */
+    /**
+     * An outbound message ARO sent for a running appointment, as messaging.send records it: with
+     * Twilio's id, or (`pending`) as it is before Twilio answered the create, without it.
+     */
     async function sentMessage(status = 'queued') {
       const to = phone();
       const workflowId = await appointment(to, '2030-07-01T09:00:00-07:00');
       const sid = randomSid('SM');
-      await db.message.create({
+      const { id } = await db.message.create({
         data: {
           id: `m_${randomUUID()}`,
           tenantId,
@@ -266,12 +270,11 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
           kind: 'booking_confirmation',
           body: 'Hi Rosa',
           provider: 'twilio',
-          providerMessageId: sid,
+          ...(status === 'pending' ? {} : { providerMessageId: sid, sentAt: new Date() }),
           status,
-          sentAt: new Date(),
         },
       });
-      return { sid, to, workflowId };
+      return { id, sid, to, workflowId };
     }
     const receipt = (sid: string, to: string, status: string, extra: Record<string, string> = {}) => ({
       AccountSid: account.accountSid,
@@ -355,6 +358,33 @@ describe('Twilio webhooks: inbound replies and delivery statuses', function () {
       assert.equal(row.errorCode, '30003');
       assert.ok(row.failedAt);
       assert.deepEqual(await deliveries(m.workflowId), [{ providerMessageId: m.sid, status: 'undelivered', errorCode: '30003' }]);
+    });
+
+    it('a receipt that overtakes the send is kept unmatched (a redelivery is a duplicate); the send adopts it as it stores the id', async () => {
+      const { id, sid, to, workflowId } = await sentMessage('pending');
+      assert.equal((await post('status', receipt(sid, to, 'sent'))).status, 204);
+      assert.equal((await post('status', receipt(sid, to, 'undelivered', { ErrorCode: '30003' }))).status, 204);
+      assert.equal((await post('status', receipt(sid, to, 'sent'))).status, 204);
+      const ledger = () =>
+        db.webhookEvent.findMany({ where: { tenantId, source: 'twilio.status', eventId: { startsWith: sid } }, orderBy: { eventId: 'asc' } });
+      assert.deepEqual((await ledger()).map((e) => [e.eventId, e.state, (e.payload as { ErrorCode?: string }).ErrorCode]), [
+        [`${sid}:sent`, 'unmatched', undefined],
+        [`${sid}:undelivered`, 'unmatched', '30003'],
+      ]);
+      assert.deepEqual(await deliveries(workflowId), []);
+
+      // messaging.send stores Twilio's id and answer, then takes what came before it.
+      await db.message.update({ where: { id }, data: { providerMessageId: sid, status: 'queued' } });
+      assert.deepEqual(await adoptEarlyReceipts(db, { tenantId, provider: 'twilio', providerMessageId: sid }), { status: 'undelivered', errorCode: '30003' });
+      const row = await db.message.findUniqueOrThrow({ where: { id } });
+      assert.ok(row.failedAt);
+      assert.deepEqual((await ledger()).map((e) => e.state), ['applied', 'applied']);
+
+      // Adopted once: a second look, or a redelivery, changes nothing.
+      assert.deepEqual(await adoptEarlyReceipts(db, { tenantId, provider: 'twilio', providerMessageId: sid }), { status: 'undelivered', errorCode: '30003' });
+      assert.equal((await post('status', receipt(sid, to, 'undelivered', { ErrorCode: '30003' }))).status, 204);
+      assert.deepEqual(await db.message.findUniqueOrThrow({ where: { id } }), row);
+      assert.deepEqual(await deliveries(workflowId), []);
     });
 
     it('403 for a forged callback, which changes nothing', async () => {

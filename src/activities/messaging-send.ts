@@ -14,6 +14,7 @@ import type { CredentialCipher } from '../secrets/credential-cipher';
 import { openProviderCredentials } from '../secrets/provider-credentials';
 import { ErrorType, type SendMessageCommand, type SendOutcome } from '../workflows/contracts';
 import { recordConsentChange } from './consent';
+import { adoptEarlyReceipts } from './delivery-receipts';
 import { checkUsage, countSentMessage, warnClinic } from './message-usage';
 import { frequencyCapHold } from './frequency-cap-hold';
 import { findTemplate } from './template-lookup';
@@ -68,13 +69,26 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
     return outcome;
   }
 
-  function sentOutcome(cmd: SendMessageCommand, providerMessageId: string, body: string, providerStatus: string): SendOutcome {
+  /**
+   * Sent, with the message's status as it stands once the receipts that overtook the provider's
+   * answer are applied (adoptEarlyReceipts): perhaps delivered already, or failed.
+   */
+  async function sentOutcome(cmd: SendMessageCommand, provider: string, providerMessageId: string, body: string): Promise<SendOutcome> {
+    const now = await adoptEarlyReceipts(db, { tenantId: cmd.tenantId, provider, providerMessageId });
     const window = cmd.policy.whatsappDeliveryWindow;
     const deliveryCheckAt =
       cmd.channel === 'whatsapp' && window
         ? DateTime.fromISO(cmd.at, { zone: 'utc' }).plus(Duration.fromISO(window)).toISO()!
         : undefined;
-    return { status: 'sent', providerMessageId, body, channel: cmd.channel, providerStatus, ...(deliveryCheckAt ? { deliveryCheckAt } : {}) };
+    return {
+      status: 'sent',
+      providerMessageId,
+      body,
+      channel: cmd.channel,
+      providerStatus: now.status,
+      ...(now.errorCode ? { providerErrorCode: now.errorCode } : {}),
+      ...(deliveryCheckAt ? { deliveryCheckAt } : {}),
+    };
   }
 
   /** Whether the patient wrote on WhatsApp within the last 24 hours, which opens a free-form session. */
@@ -211,7 +225,7 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
     // Answered before any check, which would now count this very message against the cap.
     const recorded = await db.message.findUnique({ where: { tenantId_commandId: key } });
     if (recorded?.providerMessageId) {
-      return complete(cmd, sentOutcome(cmd, recorded.providerMessageId, recorded.body, recorded.status));
+      return complete(cmd, await sentOutcome(cmd, recorded.provider, recorded.providerMessageId, recorded.body));
     }
 
     const contact = await db.contact.upsert({
@@ -318,6 +332,6 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
       if (completed.count === 1) await countSentMessage(tx, tenant.id, usage.month, segments);
     });
     if (usage.verdict === 'soft_limit') await warnClinic(db, tenant.id, usage, 'soft_limit');
-    return complete(cmd, sentOutcome(cmd, receipt.providerMessageId, body, receipt.status));
+    return complete(cmd, await sentOutcome(cmd, provider.name, receipt.providerMessageId, body));
   };
 }

@@ -25,6 +25,11 @@ export function statusesBefore(next: string): string[] {
   return Object.keys(RANK).filter((s) => advancesDelivery(s, next));
 }
 
+/** Statuses higher than `current`: those that are news after it. */
+export function statusesAfter(current: string): string[] {
+  return Object.keys(RANK).filter((s) => advancesDelivery(current, s));
+}
+
 export function isDeliveryFailure(status: string): boolean {
   return status === 'failed' || status === 'undelivered';
 }

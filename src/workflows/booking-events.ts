@@ -91,11 +91,7 @@ export async function onDelivery(lc: LifecycleActions, e: DeliveryStatusSignal):
   // Callbacks overtake each other: a late "sent" never undoes "delivered".
   if (!message || !advancesDelivery(message.status, e.status)) return;
   message.status = e.status;
-  if (!isDeliveryFailure(e.status)) return;
-  lc.note('message.failed', `${message.kind ?? 'message'}: ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''}`);
-  if (await lc.fallBackToSms(message, e.status)) return;
-  state.raiseAttention(`delivery_failed:${message.kind ?? e.providerMessageId}`);
-  lc.audit('message.failed', { providerMessageId: e.providerMessageId, status: e.status, errorCode: e.errorCode });
+  if (isDeliveryFailure(e.status)) await lc.deliveryFailed(message, e.status, e.errorCode);
 }
 
 export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<void> {

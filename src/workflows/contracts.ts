@@ -376,7 +376,10 @@ export type SendOutcome =
       providerMessageId: string;
       body: string;
       channel: Channel;
+      /** The message's status when the send ended: receipts that overtook the provider's answer are in it. */
       providerStatus: string;
+      /** With a providerStatus that is a delivery failure: the provider's error code. */
+      providerErrorCode?: string;
       /** WhatsApp with a delivery window: when to re-send by SMS if it is not delivered by then. */
       deliveryCheckAt?: string;
     }

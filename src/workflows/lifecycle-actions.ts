@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { BookkeepingActivities, SkillActivities } from '../activities';
+import { isDeliveryFailure } from '../domain/delivery-status';
 import { tenantTaskQueue } from '../routing/tenant-task-queue';
 import {
   ErrorType,
@@ -129,7 +130,7 @@ export class LifecycleActions {
         if (outcome.reason === 'plan_limit') state.raiseAttention(`plan_limit:${template}`);
         return { sent: false, retryAt: outcome.retryAt };
       }
-      state.addMessage({
+      const message: MessageEntry = {
         at,
         direction: 'outbound',
         channel: outcome.channel,
@@ -138,8 +139,11 @@ export class LifecycleActions {
         status: outcome.providerStatus,
         commandId,
         providerMessageId: outcome.providerMessageId,
-      });
+      };
+      state.addMessage(message);
       this.note('message.sent', template);
+      // A failure receipt that overtook the provider's answer comes back in it, not as a signal.
+      if (isDeliveryFailure(outcome.providerStatus)) await this.deliveryFailed(message, outcome.providerStatus, outcome.providerErrorCode);
       if (outcome.deliveryCheckAt && policy.fallbackToSms) {
         state.addTouches([{ id: `delivery_check:${commandId}`, kind: 'delivery_check', at: outcome.deliveryCheckAt, commandId }]);
       }
@@ -172,6 +176,14 @@ export class LifecycleActions {
   }
 
   /** Re-sends a WhatsApp message by SMS (once) when the policy allows; whether the SMS went. */
+  /** The provider could not deliver `message`: re-sent by SMS when the policy says so, else the clinic must know. */
+  async deliveryFailed(message: MessageEntry, status: string, errorCode: string | undefined): Promise<void> {
+    this.note('message.failed', `${message.kind ?? 'message'}: ${status}${errorCode ? ` (${errorCode})` : ''}`);
+    if (await this.fallBackToSms(message, status)) return;
+    this.state.raiseAttention(`delivery_failed:${message.kind ?? message.providerMessageId}`);
+    this.audit('message.failed', { providerMessageId: message.providerMessageId, status, errorCode });
+  }
+
   async fallBackToSms(message: MessageEntry, why: string): Promise<boolean> {
     if (message.channel !== 'whatsapp' || !this.policy.fallbackToSms || !message.kind || !message.commandId) return false;
     const step = `${message.commandId.slice(this.workflowId.length + 1)}:sms-fallback`;

@@ -74,6 +74,7 @@ export class LocalTwilio {
   private currentOutage: TwilioOutage | null = null;
   private readonly scripted = new Map<string, CreateAnswer[]>();
   private readonly deliveriesTo = new Map<string, { status: string; errorCode?: number }[]>();
+  private readonly receiptsFirst = new Set<string>();
   private readonly hanging = new Set<ServerResponse>();
   private readonly pending = new Set<Promise<unknown>>();
   private server?: Server;
@@ -121,6 +122,15 @@ export class LocalTwilio {
   /** Messages to `to` go through these statuses instead of deliverySteps. */
   deliverTo(to: string, steps: { status: string; errorCode?: number }[]): void {
     this.deliveriesTo.set(to, steps);
+  }
+
+  /**
+   * Creates to `to` answer only once all the message's statuses have been posted and answered: real
+   * Twilio can post `sent` within milliseconds, before its answer to the create reaches the sender.
+   * The answer still shows the status at creation.
+   */
+  receiptsBeforeAnswer(to: string): void {
+    this.receiptsFirst.add(to);
   }
 
   sentTo(to: string): StoredMessage[] {
@@ -223,6 +233,11 @@ export class LocalTwilio {
       dateCreated: new Date(),
     };
     this.messages.push(message);
+    if (this.receiptsFirst.has(stripChannel(to))) {
+      const created = resource(message);
+      this.track(this.postStatuses(message, 0).then(() => reply(res, 201, created)));
+      return;
+    }
     if (this.currentOutage === 'stall') {
       // Answered (to a client that has timed out by now) unless the server stops first.
       this.hanging.add(res);
@@ -238,14 +253,20 @@ export class LocalTwilio {
 
   /** Posts the message's delivery statuses one after another, a little later, as Twilio does. */
   private deliver(message: StoredMessage): void {
+    this.track(this.postStatuses(message, 30));
+  }
+
+  private async postStatuses(message: StoredMessage, delayMs: number): Promise<void> {
     if (!message.statusCallback) return;
     const steps = this.deliveriesTo.get(stripChannel(message.to)) ?? this.deliverySteps;
-    const run = (async () => {
-      for (const step of steps) {
-        await new Promise((r) => setTimeout(r, 30));
-        await this.sendStatus(message, step.status, step.errorCode).catch(() => 0);
-      }
-    })();
+    for (const step of steps) {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      await this.sendStatus(message, step.status, step.errorCode).catch(() => 0);
+    }
+  }
+
+  /** Keeps `run` among the pending callbacks that settled() and stop() wait for. */
+  private track(run: Promise<unknown>): void {
     this.pending.add(run);
     void run.finally(() => this.pending.delete(run));
   }

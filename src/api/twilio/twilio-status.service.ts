@@ -1,8 +1,9 @@
 // Twilio's delivery receipts: deduped by message and status, applied only when they move the message
-// forward (callbacks overtake each other), then handed to the appointment's workflow.
+// forward (callbacks overtake each other), then handed to the appointment's workflow. A receipt for
+// an id no message has yet is kept `unmatched` for the send to adopt (src/activities/delivery-receipts.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
-import { isDeliveryFailure, statusesBefore } from '../../domain/delivery-status';
+import { advanceMessage, receiptEventId, receiptSource, type ProviderMessage } from '../../activities/delivery-receipts';
 import type { Prisma } from '../../generated/prisma/client';
 import type { DeliveryStatusSignal } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
@@ -11,7 +12,7 @@ import { ApiMetrics } from '../metrics/api-metrics';
 import { CachedTenants } from '../tenants/cached-tenants';
 import { DB } from '../tokens';
 import { DeliveryAdmission } from '../webhooks/delivery-admission';
-import { DeliveryLedger, type SettledState } from '../webhooks/delivery-ledger';
+import { DeliveryLedger, type Claim, type SettledState } from '../webhooks/delivery-ledger';
 import type { TwilioRequest } from './twilio-request';
 import { TwilioSignatures } from './twilio-signature.service';
 import { twilioStatusSchema } from './twilio-webhook.schema';
@@ -19,7 +20,8 @@ import { twilioStatusSchema } from './twilio-webhook.schema';
 /** The statuses the workflow acts on; the others (accepted, sending...) only update the record. */
 const SIGNALLED: readonly string[] = ['queued', 'sent', 'delivered', 'failed', 'undelivered', 'read'] satisfies DeliveryStatusSignal['status'][];
 
-export type StatusAnswer = 'applied' | 'duplicate' | 'stale';
+/** unmatched: kept for a message whose id is not stored yet (see src/activities/delivery-receipts.ts). */
+export type StatusAnswer = 'applied' | 'duplicate' | 'stale' | 'unmatched';
 
 @Injectable()
 export class TwilioStatuses {
@@ -37,7 +39,7 @@ export class TwilioStatuses {
     return this.metrics.countDelivery(
       'twilio_status',
       () => this.admission.admit(() => this.process(request)),
-      (answer) => (answer === 'applied' ? 'accepted' : answer === 'stale' ? 'ignored' : 'duplicate'),
+      (answer) => (answer === 'applied' || answer === 'unmatched' ? 'accepted' : answer === 'stale' ? 'ignored' : 'duplicate'),
     );
   }
 
@@ -47,50 +49,53 @@ export class TwilioStatuses {
     const receipt = parsePayload(twilioStatusSchema, request.params);
     const status = receipt.MessageStatus.toLowerCase();
     const errorCode = receipt.ErrorCode || undefined;
+    const message: ProviderMessage = { tenantId: tenant.id, provider: 'twilio', providerMessageId: receipt.MessageSid };
 
     // As for booking webhooks: recorded first, settled once the workflow has it, no transaction
     // around the signal; a failed signal leaves Twilio's retry (or a later status) free to apply it.
-    const claim = await this.ledger.claim(
-      { tenantId: tenant.id, source: 'twilio.status', eventId: `${receipt.MessageSid}:${status}` },
-      request.params as Prisma.InputJsonObject,
-    );
+    const key = { tenantId: tenant.id, source: receiptSource('twilio'), eventId: receiptEventId(receipt.MessageSid, status) };
+    const claim = await this.ledger.claim(key, request.params as Prisma.InputJsonObject);
     if (!claim) return 'duplicate';
+    const state = await this.applyAndSettle(claim, message, status, errorCode);
+    if (state !== 'unmatched') return answerFor(state);
+
+    // Kept as unmatched, then looked for again: a send that stored the id between the first look
+    // and that write has missed this receipt, and it is applied here; otherwise the send adopts it.
+    if ((await this.db.message.count({ where: message })) === 0) return 'unmatched';
+    const reclaimed = await this.ledger.reclaimUnmatched(key);
+    if (!reclaimed) return 'applied';
+    return answerFor(await this.applyAndSettle(reclaimed, message, status, errorCode));
+  }
+
+  private async applyAndSettle(claim: Claim, message: ProviderMessage, status: string, errorCode: string | undefined): Promise<SettledState> {
     let state: SettledState;
     try {
-      state = await this.apply(tenant.id, receipt.MessageSid, status, errorCode);
+      state = await this.apply(message, status, errorCode);
     } catch (err) {
       await this.ledger.release(claim);
       throw err;
     }
     await this.ledger.settle(claim, state);
-    return state === 'stale' ? 'stale' : 'applied';
+    return state;
   }
 
-  private async apply(tenantId: string, messageSid: string, status: string, errorCode: string | undefined): Promise<SettledState> {
-    const now = new Date();
-    const where = { tenantId, provider: 'twilio', providerMessageId: messageSid };
-    const moved = await this.db.message.updateMany({
-      where: { ...where, status: { in: statusesBefore(status) } },
-      data: {
-        status,
-        ...(errorCode ? { errorCode } : {}),
-        ...(status === 'delivered' ? { deliveredAt: now } : {}),
-        ...(isDeliveryFailure(status) ? { failedAt: now } : {}),
-      },
-    });
+  private async apply(where: ProviderMessage, status: string, errorCode: string | undefined): Promise<SettledState> {
+    const moved = await advanceMessage(this.db, where, status, errorCode);
+    const message = await this.db.message.findFirst({ where, select: { appointmentId: true, status: true } });
+    if (!message) return 'unmatched';
     // Not moved: passed already — or moved to this very status by an earlier attempt whose signal
     // failed, which this retry must still hand on.
-    const message = await this.db.message.findFirst({
-      where: moved.count === 1 ? where : { ...where, status },
-      select: { appointmentId: true },
-    });
-    if (!message) return 'stale';
+    if (!moved && message.status !== status) return 'stale';
     if (!message.appointmentId || !SIGNALLED.includes(status)) return 'applied';
     const reached = await this.workflows.reportDelivery(message.appointmentId, {
-      providerMessageId: messageSid,
+      providerMessageId: where.providerMessageId,
       status: status as DeliveryStatusSignal['status'],
       errorCode,
     });
     return reached ? 'applied' : 'ignored_closed';
   }
+}
+
+function answerFor(state: SettledState): StatusAnswer {
+  return state === 'stale' ? 'stale' : state === 'unmatched' ? 'unmatched' : 'applied';
 }

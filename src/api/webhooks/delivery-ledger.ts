@@ -17,8 +17,12 @@ export interface DeliveryKey {
   eventId: string;
 }
 
-/** How an event ended; `received` is the only unsettled state. */
-export type SettledState = 'applied' | 'ignored_closed' | 'no_appointment' | 'stale';
+/**
+ * How an event ended; `received` is the only unsettled state. `unmatched`: a provider's receipt for
+ * a message id no message has yet (it overtook the provider's answer to the send, which adopts it
+ * once it stores the id: src/activities/delivery-receipts.ts).
+ */
+export type SettledState = 'applied' | 'ignored_closed' | 'no_appointment' | 'stale' | 'unmatched';
 
 /** The claim a delivery holds while it applies an event; release it if the attempt fails. */
 export interface Claim {
@@ -71,6 +75,19 @@ export class DeliveryLedger {
     } catch (err) {
       this.logger.warn(`event ${claim.key.source}/${claim.key.eventId} applied but not marked ${state}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Takes an `unmatched` event back to apply it after all (its message has turned up), or null when
+   * it was adopted meanwhile. One statement, so it is taken once.
+   */
+  async reclaimUnmatched(key: DeliveryKey): Promise<Claim | null> {
+    const claimedAt = new Date();
+    const retaken = await this.db.webhookEvent.updateMany({
+      where: { ...key, state: 'unmatched' },
+      data: { state: 'received', settledAt: null, claimedAt },
+    });
+    return retaken.count === 1 ? { key, claimedAt } : null;
   }
 
   /** After a failed attempt: frees the event for the retry at once (else it waits for the claim to age). */
