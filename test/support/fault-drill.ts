@@ -172,9 +172,13 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
       {
         name: 'worker SIGKILL, new worker started',
         inflict: async (during) => {
+          const start = Date.now();
           during();
-          // Let the new bookings reach the worker's hands first, so the kill interrupts work.
-          await sleep(1_000);
+          // Kill as soon as ARO has taken one of the new bookings, so the kill interrupts work (a
+          // lifecycle now sends its confirmation within a second: waiting longer could find none left).
+          for (let waited = 0; waited < 5_000 && !clinic.answers.some((a) => a.route === 'booking' && a.sentAt >= start && a.status === 202); waited += 20) {
+            await sleep(20);
+          }
           const confirmed = new Set(twilio.messages.filter((m) => kindOf(m.body) === 'booking_confirmation').map((m) => m.to));
           unfinishedAtKill = clinic.patients.filter((p) => !confirmed.has(p.phone)).length;
           await worker.kill('SIGKILL');
