@@ -2,7 +2,7 @@
 // activities and PostgreSQL: a skill that fails for good leaves the lifecycle running and the reply
 // with staff; unclear replies cannot start a conversation loop; booking events apply in the order
 // they happened; a patient who writes hundreds of times leaves a bounded state, with the whole
-// timeline in PostgreSQL.
+// timeline in PostgreSQL; a record step that cannot write holds up no message and loses nothing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -77,6 +77,33 @@ describe('appointmentLifecycle: the system of record holds (time-skipping)', fun
     assert.equal((audit.detail as { text: string }).text, 'purple elephant maybe');
     const described = await a.handle.describe();
     assert.equal(described.status.name, 'RUNNING');
+  });
+
+  it("while ARO's database refuses the record step, messaging goes on; the record is written when it is back", async () => {
+    const a = await start();
+    const row = () => db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId, externalId: a.externalId } } });
+    // The timeline's table gone: every record step fails (after its retries) until it is back.
+    await db.$executeRawUnsafe('ALTER TABLE "TimelineEntry" RENAME TO "TimelineEntryAway"');
+    try {
+      await reply(a, 'yes');
+      const snap = await until(a, (s) => kinds(s).includes('confirm_ack'), 'the answer to the patient');
+      assert.equal(snap.status, 'confirmed');
+      // Give the record step time to fail for good (its retries run on the worker's clock, not the test server's).
+      await new Promise((r) => setTimeout(r, 12_000));
+      const status = (await a.handle.describe()).status.name;
+      if (status !== 'RUNNING') {
+        const failure: unknown = await a.handle.result().catch((err: unknown) => err);
+        const events = (await a.handle.fetchHistory()).events!.slice(-6).map((e) => `${EventType[e.eventType!]} ${JSON.stringify(e.workflowExecutionFailedEventAttributes?.failure ?? e.markerRecordedEventAttributes?.failure ?? '').slice(0, 600)}`);
+        assert.fail(`the lifecycle is ${status}: ${String((failure as { cause?: unknown }).cause ?? failure)} ${events.join('\n')}`);
+      }
+    } finally {
+      await db.$executeRawUnsafe('ALTER TABLE "TimelineEntryAway" RENAME TO "TimelineEntry"');
+    }
+    // The next try comes a minute later.
+    await env.sleep('2 minutes');
+    await eventually(row, (r) => r.status === 'confirmed', 'the projection recorded after the outage');
+    const kindsStored = (await db.timelineEntry.findMany({ where: { workflowId: a.workflowId } })).map((t) => t.kind);
+    assert.ok(kindsStored.includes('appointment.confirmed') && kindsStored.includes('appointment.booked'), kindsStored.join(', '));
   });
 
   it('an auto-responder gets at most two automatic answers a day; the rest wait for staff', async () => {

@@ -5,6 +5,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
   proxyActivities,
   proxyLocalActivities,
   upsertSearchAttributes,
@@ -217,7 +219,7 @@ export class LifecycleActions {
           includeBookingConfirmation,
         });
       } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
+        if (!gaveUp(err)) throw err;
         this.planningFailed(err);
         return;
       }
@@ -286,7 +288,7 @@ export class LifecycleActions {
       state.recordRetryAt = undefined;
       return result.followUp ?? null;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
+      if (!gaveUp(err)) throw err;
       // Kept, oldest first, for the next try.
       const later = state.unrecorded;
       state.unrecorded = {
@@ -312,6 +314,15 @@ export class LifecycleActions {
     upsertSearchAttributes(updates);
     state.indexed = { status: state.status, needsAttention, startsAt: state.appointment.startsAt };
   }
+}
+
+/**
+ * Whether an activity gave up (its retries spent, or refused for good) rather than the workflow being
+ * cancelled or its own code failing. A skill's failure arrives as an ActivityFailure; a local
+ * activity's as the failure itself (ApplicationFailure, or TimeoutFailure).
+ */
+function gaveUp(err: unknown): boolean {
+  return err instanceof ActivityFailure || (err instanceof TemporalFailure && !(err instanceof CancelledFailure));
 }
 
 /** The reason an activity gave up, for the timeline and the clinic. */
