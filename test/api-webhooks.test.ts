@@ -49,7 +49,7 @@ function otherApiSettings(settings: Record<string, string> = {}) {
 
 /** A 503 that asks the sender to come back: the error code given and a Retry-After in whole seconds. */
 function assertRetryLater(answer: HttpAnswerWithHeaders, error: string): void {
-  assert.equal(answer.status, 503, JSON.stringify(answer.body));
+  assert.equal(answer.status, error === 'overloaded' ? 429 : 503, JSON.stringify(answer.body));
   assert.equal(answer.body.error, error);
   assert.match(answer.retryAfter ?? '', /^[1-9]\d*$/);
 }
@@ -721,7 +721,7 @@ describe('API: booking webhooks, dev replies and probes', function () {
       return Number(/^aro_webhook_deliveries_in_flight (\d+)$/m.exec(text)?.[1]);
     }
 
-    it('answers 503 overloaded with Retry-After and records nothing; the held delivery ends in 503 when Temporal does not answer', async function () {
+    it('answers 429 overloaded with Retry-After and records nothing; the held delivery ends in 503 when Temporal does not answer', async function () {
       this.timeout(60_000);
       const held = bookingEvent('appointment.created', unique('appt'));
       const turnedAway = bookingEvent('appointment.created', unique('appt'));

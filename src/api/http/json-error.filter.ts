@@ -31,9 +31,9 @@ export class JsonErrorFilter implements ExceptionFilter {
     const retryLater = isDatabaseUnavailable(exception) ? new DatabaseUnavailableError(exception) : exception;
     if (retryLater instanceof RetryLaterError) {
       if (!retryLater.routine) this.logger.warn(retryLater.message);
-      // 503 asks the caller (a booking system, a provider) to deliver again later; nothing was taken on.
+      // 429 or 503 asks the caller (a booking system, a provider) to deliver again later; nothing was taken on.
       return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
+        status: retryLater.httpStatus,
         body: { error: retryLater.code, message: retryLater.advice },
         retryAfterSeconds: retryLater.retryAfterSeconds,
       };

@@ -1,5 +1,6 @@
 // Failures that say "not now" rather than "no": ARO took nothing on, and the caller (a booking
-// system, Twilio) is asked to deliver again after Retry-After seconds — a 503, never a 500.
+// system, Twilio) is asked to deliver again after Retry-After seconds — a 429 when it sends faster
+// than this API takes deliveries, a 503 when something ARO needs is down; never a 500.
 export type RetryLaterCode = 'overloaded' | 'delivery_in_progress' | 'temporal_unavailable' | 'database_unavailable';
 
 export abstract class RetryLaterError extends Error {
@@ -10,6 +11,8 @@ export abstract class RetryLaterError extends Error {
   abstract readonly advice: string;
   /** Expected under load and counted in /metrics: not worth a log line each. */
   readonly routine: boolean = false;
+  /** 503: ARO cannot take it now; 429: the caller sends faster than ARO takes deliveries. */
+  readonly httpStatus: 429 | 503 = 503;
 }
 
 /** Too many deliveries in flight in this API process (ARO_WEBHOOK_MAX_IN_FLIGHT). */
@@ -18,6 +21,8 @@ export class OverloadedError extends RetryLaterError {
   readonly retryAfterSeconds = 1;
   readonly advice = 'too many deliveries in flight; try again shortly';
   override readonly routine = true;
+  // Nothing is broken: the sender is asked to slow down, as the booking system's own rate limit would.
+  override readonly httpStatus = 429;
   constructor() {
     super('webhook admission limit reached');
     this.name = 'OverloadedError';
