@@ -34,12 +34,24 @@ export function createPrisma(databaseUrl: string, pool?: DbPoolSettings): Prisma
  */
 const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 
-/** node-postgres' own pool and connection failures, which reach the caller unwrapped. */
-const DRIVER_UNAVAILABLE = /^(timeout exceeded when trying to connect|Connection terminated)/;
+/**
+ * The server going away or not there yet, however it reaches the caller: node-postgres' own pool and
+ * connection failures (unwrapped), socket errors, and PostgreSQL's shutdown and start-up refusals
+ * (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now) wrapped by Prisma's adapter.
+ */
+const DRIVER_UNAVAILABLE =
+  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE|terminating connection due to|the database system is (shutting down|starting up|in recovery mode|not yet accepting connections)|Can't reach database server|\b57P0[123]\b/;
+
+/** The failure's text with its causes' and Prisma's metadata, where the driver's own words end up. */
+function failureText(err: unknown, depth = 0): string {
+  if (!(err instanceof Error) || depth > 3) return '';
+  const meta = (err as { meta?: unknown }).meta;
+  return [err.message, meta ? JSON.stringify(meta) : '', failureText(err.cause, depth + 1)].join(' ');
+}
 
 /** Whether a failure means the database is out of reach or saturated — worth retrying later — rather than a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientInitializationError) return true;
-  if (err instanceof Prisma.PrismaClientKnownRequestError) return UNAVAILABLE_CODES.has(err.code);
-  return err instanceof Error && DRIVER_UNAVAILABLE.test(err.message);
+  if (err instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_CODES.has(err.code)) return true;
+  return DRIVER_UNAVAILABLE.test(failureText(err));
 }
