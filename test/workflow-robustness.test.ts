@@ -53,7 +53,7 @@ describe('appointmentLifecycle: the system of record holds (time-skipping)', fun
     await database?.stop();
   });
 
-  const start = async (opts: { policy?: Partial<Policy>; tenant?: string; historyLimit?: number } = {}) => {
+  const start = async (opts: { policy?: Partial<Policy>; tenant?: string; historyLimit?: number; timeZone?: string } = {}) => {
     const a = await startAppointment(env, db, opts.tenant ?? tenantId, clinicTime(await env.currentTimeMs(), 5, 10), opts);
     await eventually(() => snapshotOf(a.handle), (s) => kinds(s).includes('booking_confirmation'), 'booking confirmation');
     return a;
@@ -104,6 +104,17 @@ describe('appointmentLifecycle: the system of record holds (time-skipping)', fun
     await eventually(row, (r) => r.status === 'confirmed', 'the projection recorded after the outage');
     const kindsStored = (await db.timelineEntry.findMany({ where: { workflowId: a.workflowId } })).map((t) => t.kind);
     assert.ok(kindsStored.includes('appointment.confirmed') && kindsStored.includes('appointment.booked'), kindsStored.join(', '));
+  });
+
+  it('a re-plan that fails for good (a time zone the planner cannot read) leaves the appointment with staff, not a failed lifecycle', async () => {
+    const a = await start({ timeZone: 'Mars/Olympus_Mons' });
+    const moved = new Date(Date.parse(a.input.appointment.startsAt) + 24 * 3600_000).toISOString();
+    await a.handle.signal(bookingUpdatedSignal, { eventId: 'move-1', appointment: { ...a.input.appointment, startsAt: moved } });
+    const snap = await until(a, (s) => s.attentionReasons.includes('planning_failed'), 'the planning failure with staff', 60_000);
+    assert.equal(snap.appointment.startsAt, moved);
+    assert.ok(snap.timeline.some((t) => t.kind === 'planning.failed'));
+    assert.ok(kinds(snap).includes('rescheduled_notice'), 'the patient still hears of the new time');
+    assert.equal((await a.handle.describe()).status.name, 'RUNNING');
   });
 
   it('an auto-responder gets at most two automatic answers a day; the rest wait for staff', async () => {

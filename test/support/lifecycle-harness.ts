@@ -62,7 +62,14 @@ export async function startAppointment(
   db: Db,
   tenantId: string,
   startsAt: DateTime,
-  opts: { policy?: Partial<Policy>; locale?: string; historyLimit?: number; phone?: string } = {},
+  opts: {
+    policy?: Partial<Policy>;
+    locale?: string;
+    historyLimit?: number;
+    phone?: string;
+    /** The time zone the workflow is told, when not the clinic's (a broken one makes its planning fail). */
+    timeZone?: string;
+  } = {},
 ): Promise<StartedAppointment> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const externalId = `ext-${randomUUID()}`;
@@ -79,6 +86,7 @@ export async function startAppointment(
   const input: LifecycleInput = {
     ...lifecycleInput(policied, appointment, { id: `evt-${externalId}` }, new Date(await env.currentTimeMs())),
     historyLimit: opts.historyLimit,
+    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
   };
   const workflowId = appointmentWorkflowId(tenantId, externalId);
   const handle = await env.client.workflow.start(appointmentLifecycle, {
