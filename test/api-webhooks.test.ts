@@ -1,5 +1,5 @@
 // The booking webhook, the dev reply route and the probes, against real PostgreSQL and a real Temporal
-// dev server, through the HTTP contract (DESIGN §4) and what the API left in Temporal. No worker runs:
+// dev server, through the HTTP contract (docs/contracts.md) and what the API left in Temporal. No worker runs:
 // starting and signalling workflows is all the API answers for; what a workflow then does is not.
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';

@@ -1,4 +1,4 @@
-// Twilio's two webhooks through the HTTP contract (DESIGN §4), against real PostgreSQL and a real
+// Twilio's two webhooks through the HTTP contract (docs/contracts.md), against real PostgreSQL and a real
 // Temporal dev server, signed by the twilio package's own helper for ARO's public URL (behind a
 // proxy). No worker runs: what the API recorded and signalled is what is checked.
 import assert from 'node:assert/strict';

@@ -97,7 +97,7 @@ export const policySchema = z.object({
   cancelQuestionTtl: offset('P7D').optional(),
 }) satisfies z.ZodType<Policy>;
 
-/** DESIGN §3 defaults. */
+/** The defaults of docs/contracts.md ("Policy defaults"). */
 export function defaultPolicy(): Policy {
   return {
     version: 1,

@@ -1,4 +1,4 @@
-// Registers ARO's custom search attributes (DESIGN.md §2) on the servers we start, in each one's own terms.
+// Registers ARO's custom search attributes (docs/contracts.md, "Temporal") on the servers we start, in each one's own terms.
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';

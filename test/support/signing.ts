@@ -1,4 +1,4 @@
-// Signs booking webhooks as a tenant's booking system does (DESIGN §4), written apart from the API's
+// Signs booking webhooks as a tenant's booking system does (docs/contracts.md), written apart from the API's
 // verification so the tests hold the API to the contract rather than to its own code.
 import { createHmac } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-// POST /webhooks/twilio/:tenantId/inbound and /status — Twilio's form-encoded webhooks (DESIGN §4).
+// POST /webhooks/twilio/:tenantId/inbound and /status — Twilio's form-encoded webhooks (docs/contracts.md).
 // Both answer as soon as the message is recorded and its workflow signalled: Twilio waits 15 s at most.
 import { Controller, Header, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';

@@ -1,4 +1,4 @@
-// The booking system's webhook event (DESIGN §4), as ARO accepts it: its shape, and what its values
+// The booking system's webhook event (docs/contracts.md), as ARO accepts it: its shape, and what its values
 // must mean — text PostgreSQL can store, a visit within the booking horizon, a positive length.
 import { z } from 'zod';
 import { e164Phone, instantWithOffset, name, oneOf, requiredObject, text } from '../http/payload-fields';

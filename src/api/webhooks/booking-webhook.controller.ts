@@ -1,4 +1,4 @@
-// POST /webhooks/booking/:tenantId — the booking system tells ARO about an appointment (DESIGN §4).
+// POST /webhooks/booking/:tenantId — the booking system tells ARO about an appointment (docs/contracts.md).
 import { Controller, Headers, HttpStatus, Param, Post, Req, Res, type RawBodyRequest } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BOOKING_SIGNATURE_HEADER } from './booking-signature';

@@ -1,4 +1,4 @@
-// One delivery from a tenant's booking system, checked in the order DESIGN §4 promises — tenant,
+// One delivery from a tenant's booking system, checked in the order docs/contracts.md promises — tenant,
 // signature, payload, replay — then handed to the appointment's workflow.
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { AroConfig } from '../../config';
