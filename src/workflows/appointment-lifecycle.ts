@@ -194,9 +194,8 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
       if (state.mustRecord(Date.now()) && state.recordRetryAt === undefined) await lc.record();
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength >= historyLimit) break;
-      const wakeAt = [next ? Date.parse(next.at) : undefined, state.recordRetryAt ? Date.parse(state.recordRetryAt) : undefined]
-        .filter((t): t is number => t !== undefined)
-        .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+      const wakeTimes = [next?.at, state.recordRetryAt].filter((t): t is string => t !== undefined).map((t) => Date.parse(t));
+      const wakeAt = wakeTimes.length > 0 ? Math.min(...wakeTimes) : undefined;
       timer.arm(wakeAt);
       await condition(() => events.length > 0 || timer.fired);
     }

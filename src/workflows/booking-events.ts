@@ -47,7 +47,7 @@ export async function onBooking(lc: LifecycleActions, e: BookingUpdatedSignal): 
   const previous = state.status;
   state.planRevision++;
   state.cancelPending('rescheduled');
-  state.setStatus('scheduled');
+  state.status = 'scheduled';
   state.clearAttention('unconfirmed', 'reschedule_requested');
   state.cancelQuestion = undefined;
   lc.note('appointment.rescheduled', `now ${e.appointment.startsAt} (was ${previous})`);
@@ -73,7 +73,7 @@ export async function onAttendance(lc: LifecycleActions, e: AttendanceSignal): P
     return;
   }
   state.attendance = e.outcome;
-  state.setStatus(e.outcome);
+  state.status = e.outcome;
   state.cancelPending('visit took place');
   state.clearAttention('unconfirmed');
   state.cancelQuestion = undefined;
@@ -104,7 +104,7 @@ export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<void
   }
   if (e.action === 'confirm') {
     if (state.status !== 'confirmed') {
-      state.setStatus('confirmed');
+      state.status = 'confirmed';
       state.clearAttention('unconfirmed', 'reschedule_requested');
       dropMootDeadline(lc);
       lc.note('appointment.confirmed', `by ${actor}`);
@@ -117,7 +117,7 @@ export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<void
     lc.note('reminder.resent', `by ${actor}`);
     lc.audit('reminder.resent', { by: actor, template }, actor);
     if ((await lc.send(`resend:${e.id}:${state.nextSeq}`, template, 'sms', 'transactional')).sent && state.status === 'scheduled') {
-      state.setStatus('awaiting_confirmation');
+      state.status = 'awaiting_confirmation';
     }
   }
 }

@@ -167,7 +167,7 @@ export class LifecycleActions {
   /** Cancels the appointment and every pending touch; the notice goes only to a patient already told of it. */
   async cancelAppointment(by: string, reason: string | undefined, noticeTemplate: string | null): Promise<void> {
     const { state } = this;
-    state.setStatus('cancelled');
+    state.status = 'cancelled';
     state.cancelPending('appointment cancelled');
     state.clearAttention('unconfirmed', 'reschedule_requested');
     state.cancelQuestion = undefined;

@@ -95,10 +95,6 @@ export class LifecycleState {
     this.unrecorded.consent.push(command);
   }
 
-  setStatus(status: CarriedState['status']): void {
-    this.status = status;
-  }
-
   raiseAttention(reason: string): void {
     if (!this.needsAttention.includes(reason)) this.needsAttention.push(reason);
   }
@@ -117,11 +113,11 @@ export class LifecycleState {
     for (const t of planned) {
       if (!this.touches.some((x) => x.id === t.id)) this.touches.push({ ...t, state: 'pending' });
     }
-    this.sortTouches();
+    this.tidyTouches();
   }
 
   /** Orders touches by instant (as instants: "+010000-…" years do not sort as text) and forgets old finished ones. */
-  sortTouches(): void {
+  tidyTouches(): void {
     this.touches.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const finished = this.touches.filter((t) => t.state !== 'pending');
     const forget = new Set(finished.slice(0, Math.max(0, finished.length - RECENT_FINISHED_TOUCHES)));

@@ -93,7 +93,7 @@ export async function onInbound(lc: LifecycleActions, e: InboundMessageSignal): 
   }
   if (intent === 'confirm') {
     if (state.status !== 'confirmed') {
-      state.setStatus('confirmed');
+      state.status = 'confirmed';
       state.clearAttention('unconfirmed');
       dropMootDeadline(lc);
       lc.note('appointment.confirmed', 'by patient reply');
@@ -117,7 +117,7 @@ export async function onInbound(lc: LifecycleActions, e: InboundMessageSignal): 
     return;
   }
   // reschedule
-  state.setStatus('reschedule_requested');
+  state.status = 'reschedule_requested';
   lc.note('appointment.reschedule_requested', proposedTime ? `${e.body} (proposed: ${describeProposal(proposedTime)})` : e.body);
   lc.audit('appointment.reschedule_requested', { messageId: e.messageId, text: e.body, proposedTime }, 'patient');
   if (policy.rescheduleUrl) {

@@ -51,12 +51,12 @@ export async function fire(lc: LifecycleActions, touch: Touch): Promise<void> {
     if (!result.sent && result.retryAt && stillUseful) {
       touch.at = result.retryAt;
       touch.deferrals = (touch.deferrals ?? 0) + 1;
-      state.sortTouches();
+      state.tidyTouches();
       lc.note('touch.deferred', `${touch.template} to ${result.retryAt} (frequency cap)`);
       return;
     }
     touch.state = result.sent ? 'sent' : 'skipped';
-    if (result.sent && touch.asksConfirmation && state.status === 'scheduled') state.setStatus('awaiting_confirmation');
+    if (result.sent && touch.asksConfirmation && state.status === 'scheduled') state.status = 'awaiting_confirmation';
   }
   if (touch.kind === 'review_request' || touch.kind === 'rebook') state.closed = true;
 }
