@@ -253,8 +253,11 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
     const provider = providers[providerName];
     if (!provider) throw invalid(`tenant ${cmd.tenantId} uses unknown messaging provider "${providerName}"`);
 
-    const { template, variables, body } = await render(cmd, tenant);
-    const content = cmd.channel === 'whatsapp' ? await whatsappContent(cmd, template, variables) : undefined;
+    // Staff's own words go as written, by SMS only (WhatsApp outside its session takes approved templates alone).
+    if (cmd.text !== undefined && cmd.channel !== 'sms') throw invalid(`staff messages go by SMS, not ${cmd.channel}`);
+    const rendered = cmd.text === undefined ? await render(cmd, tenant) : undefined;
+    const body = rendered?.body ?? cmd.text!;
+    const content = cmd.channel === 'whatsapp' && rendered ? await whatsappContent(cmd, rendered.template, rendered.variables) : undefined;
 
     // The command id is stored before the provider is asked; its id is stored after. A row without
     // one means an earlier attempt may have sent it: deliver() then asks the provider first.

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { AroConfig } from '../config';
 import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
-import { CLINIC_GRAPHQL_PROVIDERS, clinicGraphqlOptions } from './graphql/clinic-graphql';
+import { CLINIC_CONTEXT, CLINIC_GRAPHQL_PROVIDERS, clinicContextFactory, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
 import { WORKER_STATUSES } from './health/worker-statuses.token';
 import { JsonErrorFilter } from './http/json-error.filter';
@@ -43,9 +43,10 @@ export interface ApiDeps {
 class AppModule {}
 
 export function createAppModule({ config, db, temporal, workers }: ApiDeps): DynamicModule {
+  const clinicContext = clinicContextFactory({ config, db });
   return {
     module: AppModule,
-    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions({ config, db }))],
+    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions(clinicContext))],
     controllers: [
       HealthController,
       MetricsController,
@@ -58,6 +59,7 @@ export function createAppModule({ config, db, temporal, workers }: ApiDeps): Dyn
       { provide: ARO_CONFIG, useValue: config },
       { provide: DB, useValue: db },
       { provide: TEMPORAL_CLIENT, useValue: temporal },
+      { provide: CLINIC_CONTEXT, useValue: clinicContext },
       { provide: CREDENTIAL_CIPHER, useValue: credentialCipher(config) },
       { provide: APP_FILTER, useClass: JsonErrorFilter },
       { provide: APP_PIPE, useClass: TenantIdPipe },

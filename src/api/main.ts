@@ -4,11 +4,12 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadConfig, type AroConfig } from '../config';
 import { createPrisma } from '../db/prisma';
 import { createAppModule, type ApiDeps } from './app.module';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
+import { ClinicStream, GRAPHQL_STREAM_PATH } from './graphql/clinic-stream';
 import { parsedBodyRules } from './http/json-body';
 import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
 
@@ -47,6 +48,8 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
   app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
   app.use(parsedBodyRules(GRAPHQL_PATH));
+  // Before the GraphQL module's own /graphql route, which would otherwise take /graphql/stream too.
+  app.use(GRAPHQL_STREAM_PATH, (req: IncomingMessage, res: ServerResponse) => app.get(ClinicStream).handle(req, res));
   await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
   return { url: await app.getUrl(), close: () => app.close() };
 }

@@ -14,15 +14,16 @@ export interface ProjectionWrite {
 export async function writeProjection(db: Db, { tenantId, workflowId, revision, projection: p }: ProjectionWrite): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "Appointment" ("tenantId", "externalId", "workflowId", "status", "needsAttention", "startsAt",
-      "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "revision", "updatedAt")
+      "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "attentionReasons", "revision", "updatedAt")
     VALUES (${tenantId}, ${p.externalId}, ${workflowId}, ${p.status}, ${p.needsAttention}, ${new Date(p.startsAt)},
       ${p.patientName}, ${p.patientPhone}, ${p.provider}, ${p.location},
-      ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${revision}, now())
+      ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${p.attentionReasons ?? []}::text[], ${revision}, now())
     ON CONFLICT ("tenantId", "externalId") DO UPDATE SET
       "workflowId" = EXCLUDED."workflowId", "status" = EXCLUDED."status", "needsAttention" = EXCLUDED."needsAttention",
       "startsAt" = EXCLUDED."startsAt", "patientName" = EXCLUDED."patientName", "patientPhone" = EXCLUDED."patientPhone",
       "provider" = EXCLUDED."provider", "location" = EXCLUDED."location", "nextTouchAt" = EXCLUDED."nextTouchAt",
-      "nextTouchKind" = EXCLUDED."nextTouchKind", "revision" = EXCLUDED."revision", "updatedAt" = now()
+      "nextTouchKind" = EXCLUDED."nextTouchKind", "attentionReasons" = EXCLUDED."attentionReasons",
+      "revision" = EXCLUDED."revision", "updatedAt" = now()
     WHERE "Appointment"."revision" < EXCLUDED."revision"
       OR ("Appointment"."revision" = EXCLUDED."revision" AND EXCLUDED."revision" > 0)`;
 }

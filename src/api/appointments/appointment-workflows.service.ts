@@ -11,7 +11,13 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type SearchAttributePair, type SignalDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  WorkflowIdReusePolicy,
+  type SearchAttributePair,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
   WORKFLOW_TYPE,
@@ -23,19 +29,20 @@ import {
   confirmUpdate,
   deliveryStatusSignal,
   inboundMessageSignal,
+  markAttendanceUpdate,
   resendReminderUpdate,
+  resolveAttentionUpdate,
   searchAttributes,
+  sendMessageUpdate,
   snapshotQuery,
   type AppointmentSnapshot,
   type AppointmentStatus,
-  type CancelAction,
   type AttendanceSignal,
   type BookingCancelledSignal,
   type BookingUpdatedSignal,
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
-  type StaffAction,
 } from '../../workflows/contracts';
 import { writeProjection } from '../../db/appointment-projection';
 import type { Db } from '../../db/prisma';
@@ -67,7 +74,11 @@ export interface LifecycleAnswer {
 
 /** The workflow refused a staff action (its validator or handler said why, e.g. "cannot cancel: the appointment is completed"). */
 export class StaffActionRefusedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The failure's type (ErrorType), when the workflow gave one. */
+    readonly type: string | undefined,
+  ) {
     super(message);
     this.name = 'StaffActionRefusedError';
   }
@@ -83,8 +94,18 @@ export function initialSearchAttributes(input: LifecycleInput): SearchAttributeP
   ];
 }
 
-const staffUpdates = { confirm: confirmUpdate, cancel: cancelUpdate, resendReminder: resendReminderUpdate } as const;
-export type StaffActionName = keyof typeof staffUpdates;
+const staffUpdates = {
+  confirm: confirmUpdate,
+  cancel: cancelUpdate,
+  resendReminder: resendReminderUpdate,
+  sendMessage: sendMessageUpdate,
+  markAttendance: markAttendanceUpdate,
+  resolveAttention: resolveAttentionUpdate,
+} as const;
+type StaffUpdates = typeof staffUpdates;
+export type StaffActionName = keyof StaffUpdates;
+/** What each staff update takes (who, and what the action needs). */
+export type StaffActionArgs<A extends StaffActionName> = StaffUpdates[A] extends UpdateDefinition<AppointmentSnapshot, [infer T]> ? T : never;
 
 @Injectable()
 export class AppointmentWorkflows {
@@ -192,12 +213,16 @@ export class AppointmentWorkflows {
    * StaffActionRefusedError when the workflow refuses it and WorkflowNotFoundError when the
    * lifecycle has closed or never started.
    */
-  async staffAction(tenantId: string, externalId: string, action: StaffActionName, by: StaffAction | CancelAction): Promise<AppointmentSnapshot> {
+  async staffAction<A extends StaffActionName>(tenantId: string, externalId: string, action: A, args: StaffActionArgs<A>): Promise<AppointmentSnapshot> {
     const handle = this.temporal.workflow.getHandle(appointmentWorkflowId(tenantId, externalId));
+    const update = staffUpdates[action] as UpdateDefinition<AppointmentSnapshot, [StaffActionArgs<A>]>;
     try {
-      return await this.call(action, () => handle.executeUpdate(staffUpdates[action] as typeof cancelUpdate, { args: [by] }));
+      return await this.call(action, () => handle.executeUpdate(update, { args: [args] }));
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new StaffActionRefusedError(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) {
+        const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        throw new StaffActionRefusedError(err.cause?.message ?? err.message, type ?? undefined);
+      }
       throw err;
     }
   }
