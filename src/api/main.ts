@@ -11,6 +11,7 @@ import { createAppModule, type ApiDeps } from './app.module';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
 import { parsedBodyRules } from './http/json-body';
 import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
+import { serveWebApp } from './web-app/web-app';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
 const BODY_LIMIT = '256kb';
@@ -47,6 +48,7 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
   app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
   app.use(parsedBodyRules(GRAPHQL_PATH));
+  serveWebApp(app, { devMode: deps.config.ARO_DEV_MODE });
   await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
   return { url: await app.getUrl(), close: () => app.close() };
 }
