@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApi } from '../src/api/main';
+import { WEB_APP_PATH } from '../src/api/web-app/web-app';
 import { loadConfig } from '../src/config';
 import { applyMigrations } from '../src/db/migrate';
 import { createPrisma, type Db } from '../src/db/prisma';
@@ -46,6 +47,8 @@ interface DemoTenant {
 
 interface DevState {
   apiUrl: string;
+  /** The clinic web app; sign in with demoTenant.apiKey. */
+  appUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
@@ -155,12 +158,14 @@ async function main(): Promise<void> {
     const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
-    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const appUrl = `${api.url}${WEB_APP_PATH}/`;
+    const state: DevState = { apiUrl: api.url, appUrl, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
         '',
         'ARO is running (Ctrl-C stops it):',
+        `  Web app        ${appUrl}   (sign in with the demo tenant's API key; Patient phone plays replies)`,
         `  API            ${api.url}   (dev replies: POST ${api.url}/dev/inbound/${tenant.id})`,
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,

@@ -12,6 +12,7 @@ import { GRAPHQL_PATH } from './graphql/clinic-graphql';
 import { ClinicStream, GRAPHQL_STREAM_PATH } from './graphql/clinic-stream';
 import { parsedBodyRules } from './http/json-body';
 import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
+import { serveWebApp } from './web-app/web-app';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
 const BODY_LIMIT = '256kb';
@@ -50,6 +51,7 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   app.use(parsedBodyRules(GRAPHQL_PATH));
   // Before the GraphQL module's own /graphql route, which would otherwise take /graphql/stream too.
   app.use(GRAPHQL_STREAM_PATH, (req: IncomingMessage, res: ServerResponse) => app.get(ClinicStream).handle(req, res));
+  serveWebApp(app, { devMode: deps.config.ARO_DEV_MODE });
   await app.listen(port ?? deps.config.ARO_API_PORT, host ?? '0.0.0.0');
   return { url: await app.getUrl(), close: () => app.close() };
 }
