@@ -1,7 +1,9 @@
 // Benchmark: what idle tenants cost one ARO worker process — its memory, the long polls it keeps open at
 // the Temporal server and the poll requests a second it sends there — at several tenant counts, on the
-// real Temporal dev server (counted server-side from its Prometheus metrics) and PostgreSQL.
-// Usage: npm run bench:tenants -- [--tenants 10,100,1000] [--window 65] [--json]
+// real Temporal dev server (counted server-side from its Prometheus metrics) and PostgreSQL. The
+// tenants are dedicated (each on its own queue) or pooled; with --shards N the measured process is
+// shard 0 of N (it serves about 1/N of the dedicated tenants).
+// Usage: npm run bench:tenants -- [--tenants 10,100,1000] [--executor dedicated|pooled] [--shards 1] [--window 65] [--json]
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPrisma, type Db } from '../src/db/prisma';
@@ -52,9 +54,9 @@ const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
 const perSecond = (value: number, seconds: number): number => Number((value / seconds).toFixed(2));
 
 /** Adds tenants directly in PostgreSQL (ARO's own createTenant, as the tests do) until there are `count`. */
-async function growTenants(db: Db, count: number): Promise<void> {
+async function growTenants(db: Db, count: number, executor: 'dedicated' | 'pooled'): Promise<void> {
   for (let have = await db.tenant.count(); have < count; have++) {
-    await createTenant(db, { name: `Scale Clinic ${have}`, timeZone: 'UTC' });
+    await createTenant(db, { name: `Scale Clinic ${have}`, timeZone: 'UTC', executor });
   }
 }
 
@@ -62,8 +64,9 @@ export interface TenantScaleOptions {
   sizes: number[];
   /** Seconds over which poll requests and CPU are counted; longer than the server's 60 s long poll. */
   windowSeconds: number;
-  /** Settings of the measured worker process beyond the servers' addresses. */
-  workerEnv?: Record<string, string>;
+  executor: 'dedicated' | 'pooled';
+  /** The measured process is shard 0 of this many. */
+  shards: number;
   progress: (line: string) => void;
 }
 
@@ -78,11 +81,12 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       ARO_LOG_LEVEL: 'error',
-      ...options.workerEnv,
+      ARO_TENANT_SHARDS: String(options.shards),
+      ARO_TENANT_SHARD: '0',
     };
     for (const size of options.sizes) {
       options.progress(`${size} tenants: creating them`);
-      await growTenants(db, size);
+      await growTenants(db, size, options.executor);
       options.progress(`${size} tenants: starting a worker process`);
       const startedAt = Date.now();
       const worker = await startBenchProcess('aro', env);
@@ -135,13 +139,17 @@ if (require.main === module) {
   const { values } = parseArgs({
     options: {
       tenants: { type: 'string', default: '10,100,1000' },
+      executor: { type: 'string', default: 'dedicated' },
+      shards: { type: 'string', default: '1' },
       window: { type: 'string', default: '65' },
       json: { type: 'boolean', default: false },
     },
   });
   const sizes = values.tenants.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--tenants: a comma-separated list of whole numbers, e.g. 10,100,1000');
-  measureIdleTenants({ sizes, windowSeconds: Number(values.window), progress: (line) => process.stderr.write(`[bench:tenants] ${line}\n`) })
+  if (values.executor !== 'dedicated' && values.executor !== 'pooled') throw new Error('--executor: dedicated or pooled');
+  const shards = Number(values.shards);
+  measureIdleTenants({ sizes, executor: values.executor, shards, windowSeconds: Number(values.window), progress: (line) => process.stderr.write(`[bench:tenants] ${line}\n`) })
     .then((results) => {
       process.stdout.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : `${idleCostTable(results)}\n`);
       process.exit(0);
