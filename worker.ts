@@ -74,6 +74,9 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
     },
     refreshMs: config.ARO_TENANT_REFRESH_MS,
     createWorker,
+    shard: { count: config.ARO_TENANT_SHARDS, index: config.ARO_TENANT_SHARD },
+    pools: config.ARO_TENANT_POOLS,
+    poolMaxConcurrentActivities: config.ARO_POOL_MAX_CONCURRENT_ACTIVITIES,
   });
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => (stopped = resolve));
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   const workers = await runWorkers({ config, db, connection });
   const http = await startWorkerHttp({ workers, port: config.ARO_WORKER_HTTP_PORT });
   console.log(
-    `[aro-worker] polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} tenant queue(s); probes and metrics on ${http.url}`,
+    `[aro-worker] polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} skill queue(s) (shard ${config.ARO_TENANT_SHARD} of ${config.ARO_TENANT_SHARDS}); probes and metrics on ${http.url}`,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void workers.shutdown());
   await workers.done;

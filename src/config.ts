@@ -1,6 +1,7 @@
 // Every setting ARO reads from the environment, validated once at start-up (see README "Settings").
 import { z } from 'zod';
 import { parsePlanLimits, DEFAULT_PLAN_LIMITS } from './domain/plan-limits';
+import { DEFAULT_TENANT_POOLS } from './routing/tenant-task-queue';
 import { parseSecretsKey } from './secrets/credential-cipher';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -30,6 +31,13 @@ const schema = z.object({
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
   ARO_TENANT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
+  // Tenants at scale (docs/tenants-at-scale.md): dedicated tenant queues are split across worker
+  // processes by a stable hash of the tenant id; pooled tenants share ARO_TENANT_POOLS queues that
+  // every worker serves. The API and every worker must run with the same ARO_TENANT_POOLS.
+  ARO_TENANT_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  ARO_TENANT_SHARD: z.coerce.number().int().min(0).default(0),
+  ARO_TENANT_POOLS: z.coerce.number().int().min(1).max(64).default(DEFAULT_TENANT_POOLS),
+  ARO_POOL_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   ARO_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   // Two years covers any clinic's advance bookings; a year-9999 visit would sit on a timer for ever.
   ARO_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(730),
@@ -55,6 +63,14 @@ const schema = z.object({
   ARO_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   ARO_TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   ARO_TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+}).superRefine((config, ctx) => {
+  if (config.ARO_TENANT_SHARD >= config.ARO_TENANT_SHARDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ARO_TENANT_SHARD'],
+      message: `must be below ARO_TENANT_SHARDS (${config.ARO_TENANT_SHARDS}): shards are numbered from 0`,
+    });
+  }
 });
 
 export type AroConfig = z.infer<typeof schema>;

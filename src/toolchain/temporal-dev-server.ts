@@ -19,6 +19,8 @@ export interface StartTemporalDevServerOptions {
   namespace: string;
   /** How long to wait for the frontend to answer. Default 60 s. */
   startTimeoutMs?: number;
+  /** Port of the server's Prometheus metrics (per-operation request counters); absent: none. */
+  metricsPort?: number;
 }
 
 export interface RunningTemporalDevServer {
@@ -46,6 +48,7 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
     args.push('--db-filename', dbFile);
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
   args.push(...searchAttributeCliArgs(), '--log-level', 'warn');
   // Appointments carry their clinic as fairness key: dispatch round-robins across clinics on the
   // shared core queue, so one clinic's burst does not hold up the others (README "Operations").

@@ -58,6 +58,8 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
 export interface ThrowawayTemporal {
   address: string;
   namespace: string;
+  /** Where the server's Prometheus metrics are, when asked for with `metrics`. */
+  metricsUrl?: string;
   /** The server process (the benchmarks read its CPU time); a restart changes it. */
   readonly pid: number;
   /** Stops the server, awaits `whileDown`, then starts it again on the same port and data (persistent servers only). */
@@ -69,7 +71,7 @@ export interface ThrowawayTemporal {
  * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
  * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
  */
-export async function startThrowawayTemporal(options: { persistent?: boolean } = {}): Promise<ThrowawayTemporal> {
+export async function startThrowawayTemporal(options: { persistent?: boolean; metrics?: boolean } = {}): Promise<ThrowawayTemporal> {
   const namespace = 'default';
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
   const settings = {
@@ -78,6 +80,7 @@ export async function startThrowawayTemporal(options: { persistent?: boolean } =
     uiPort: null,
     dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
+    metricsPort: options.metrics ? await freePort() : undefined,
   };
   const removeDir = async (): Promise<void> => {
     if (dir !== null) await rm(dir, { recursive: true, force: true });
@@ -92,6 +95,7 @@ export async function startThrowawayTemporal(options: { persistent?: boolean } =
   return {
     address: server.address,
     namespace,
+    ...(settings.metricsPort === undefined ? {} : { metricsUrl: `http://127.0.0.1:${settings.metricsPort}/metrics` }),
     get pid() {
       return server.pid;
     },

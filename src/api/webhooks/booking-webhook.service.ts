@@ -101,7 +101,8 @@ export class BookingWebhooks {
     switch (event.type) {
       case 'appointment.created':
       case 'appointment.updated': {
-        const input = lifecycleInput(tenant, appointmentDetails(tenant, event.appointment), { id: event.id, occurredAt });
+        const details = appointmentDetails(tenant, event.appointment);
+        const input = lifecycleInput(tenant, details, { id: event.id, occurredAt }, new Date(), this.config.ARO_TENANT_POOLS);
         return event.type === 'appointment.created' ? this.workflows.book(input, event.id) : this.workflows.updateBooking(input, event.id);
       }
       case 'appointment.cancelled':
