@@ -71,6 +71,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
       cipher: credentialCipher(config),
       publicUrl: config.ARO_PUBLIC_URL,
       planLimits: config.ARO_PLAN_LIMITS,
+      tenantCacheTtlMs: config.ARO_TENANT_CACHE_TTL_MS,
     },
     refreshMs: config.ARO_TENANT_REFRESH_MS,
     createWorker,

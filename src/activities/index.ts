@@ -21,6 +21,8 @@ export interface ActivityDeps {
   /** ARO's public URL, where providers send delivery statuses. */
   publicUrl?: string;
   planLimits: PlanLimits;
+  /** How long a send skill keeps its tenant's row, templates and opened credentials (ARO_TENANT_CACHE_TTL_MS). */
+  tenantCacheTtlMs?: number;
 }
 
 /** Skills: act on the outside world for one tenant; registered on that tenant's queue (and only serve that tenant). */
