@@ -15,6 +15,8 @@ import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
 import { createTenant } from '../src/tenants/create-tenant';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
@@ -49,8 +51,12 @@ interface DevState {
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
-  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  /** Administers tenants through GraphQL and signs in to the codec (ARO_OPERATOR_KEY, else generated once and kept here). */
   operatorKey: string;
+  /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
+  payloadKeys: string;
+  /** The API's remote codec, which the Web UI and `temporal workflow show --codec-endpoint` decode payloads through. */
+  codecUrl: string;
   demoTenant: DemoTenant;
 }
 
@@ -105,6 +111,8 @@ async function main(): Promise<void> {
     const applied = await applyMigrations(databaseUrl);
     if (applied.length > 0) console.log(`[aro-dev] applied migrations: ${applied.join(', ')}`);
 
+    // The Web UI is told where the codec is before the API starts.
+    const codecUrl = `http://127.0.0.1:${loadConfig().ARO_API_PORT}/codec`;
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
         cliPath: await ensureTemporalCli(),
         port: settings.ARO_DEV_TEMPORAL_PORT,
         uiPort: settings.ARO_DEV_TEMPORAL_UI_PORT,
+        uiCodecEndpoint: codecUrl,
         dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
         namespace: 'default',
       });
@@ -122,12 +131,16 @@ async function main(): Promise<void> {
 
     const previous = await previousState();
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('dev-1');
+    const uiOrigins = [`http://127.0.0.1:${settings.ARO_DEV_TEMPORAL_UI_PORT}`, `http://localhost:${settings.ARO_DEV_TEMPORAL_UI_PORT}`];
     const config = loadConfig({
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      ARO_PAYLOAD_KEYS: payloadKeys,
+      ARO_CODEC_CORS_ORIGINS: process.env.ARO_CODEC_CORS_ORIGINS || uiOrigins.join(','),
     });
     const db = createPrisma(databaseUrl);
     stops.push(() => db.$disconnect());
@@ -139,7 +152,7 @@ async function main(): Promise<void> {
         console.warn(`[aro-dev] could not register search attributes: ${err instanceof Error ? err.message : err}`),
       );
     }
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
 
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
 
@@ -155,7 +168,16 @@ async function main(): Promise<void> {
     const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
-    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const state: DevState = {
+      apiUrl: api.url,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      operatorKey,
+      payloadKeys,
+      codecUrl,
+      demoTenant: tenant,
+    };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
@@ -165,6 +187,7 @@ async function main(): Promise<void> {
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,
         `  GraphQL        ${api.url}/graphql   (operator key ${operatorKey})`,
+        `  codec          ${codecUrl}   (payloads are encrypted; to read them in the Web UI sign in at ${codecUrl}/sign-in)`,
         `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
         `    API key        ${tenant.apiKey}`,
         `    webhook secret ${tenant.webhookSecret}`,

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { AroConfig } from '../config';
 import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
+import { CodecModule } from './codec/codec.module';
 import { CLINIC_GRAPHQL_PROVIDERS, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
 import { WORKER_STATUSES } from './health/worker-statuses.token';
@@ -45,7 +46,7 @@ class AppModule {}
 export function createAppModule({ config, db, temporal, workers }: ApiDeps): DynamicModule {
   return {
     module: AppModule,
-    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions({ config, db }))],
+    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions({ config, db })), CodecModule.forRoot(config)],
     controllers: [
       HealthController,
       MetricsController,

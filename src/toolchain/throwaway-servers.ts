@@ -58,6 +58,8 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
 export interface ThrowawayTemporal {
   address: string;
   namespace: string;
+  /** The Web UI, when asked for (`ui`); null when headless. */
+  uiUrl: string | null;
   /** The server process (the benchmarks read its CPU time); a restart changes it. */
   readonly pid: number;
   /** Stops the server, awaits `whileDown`, then starts it again on the same port and data (persistent servers only). */
@@ -65,17 +67,24 @@ export interface ThrowawayTemporal {
   stop(): Promise<void>;
 }
 
+export interface ThrowawayTemporalOptions {
+  persistent?: boolean;
+  /** Serve the Web UI on a free port, its codec at `codecEndpoint` (headless when absent). */
+  ui?: { codecEndpoint?: string };
+}
+
 /**
- * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
- * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
+ * The real Temporal dev server, headless unless `ui` is given, with ARO's search attributes registered:
+ * in memory, or with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
  */
-export async function startThrowawayTemporal(options: { persistent?: boolean } = {}): Promise<ThrowawayTemporal> {
+export async function startThrowawayTemporal(options: ThrowawayTemporalOptions = {}): Promise<ThrowawayTemporal> {
   const namespace = 'default';
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
   const settings = {
     cliPath: await ensureTemporalCli(),
     port: await freePort(),
-    uiPort: null,
+    uiPort: options.ui ? await freePort() : null,
+    uiCodecEndpoint: options.ui?.codecEndpoint,
     dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
   };
@@ -92,6 +101,7 @@ export async function startThrowawayTemporal(options: { persistent?: boolean } =
   return {
     address: server.address,
     namespace,
+    uiUrl: server.uiUrl,
     get pid() {
       return server.pid;
     },

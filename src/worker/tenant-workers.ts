@@ -1,6 +1,7 @@
 // The executor side: one supervised Temporal Worker per tenant task queue, hosting that tenant's
 // skills. New tenants, and changed rate settings, are picked up by polling the tenant registry, so no
 // restart is needed; a tenant's Worker that fails is restarted on its own (supervised-worker.ts).
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createSkillActivities, type ActivityDeps } from '../activities';
@@ -11,6 +12,7 @@ import type { WorkerFactory } from './worker-factory';
 export interface TenantWorkersOptions {
   connection: NativeConnection;
   namespace: string;
+  dataConverter: DataConverter;
   deps: ActivityDeps;
   refreshMs: number;
   createWorker: WorkerFactory;
@@ -77,6 +79,7 @@ export class TenantWorkers {
           this.opts.createWorker({
             connection: this.opts.connection,
             namespace: this.opts.namespace,
+            dataConverter: this.opts.dataConverter,
             taskQueue,
             activities: createSkillActivities(this.opts.deps, tenant.id),
             maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,
