@@ -10,6 +10,7 @@ import { createTwilioProvider } from './src/activities/providers/twilio';
 import { loadConfig, type AroConfig } from './src/config';
 import { createPrisma, type Db } from './src/db/prisma';
 import { credentialCipher } from './src/secrets/credential-cipher';
+import { aroDataConverter, requirePayloadEncryption } from './src/temporal/data-converter';
 import { SupervisedWorker, type WorkerStatuses } from './src/worker/supervised-worker';
 import { TenantWorkers } from './src/worker/tenant-workers';
 import { createTemporalWorker, type WorkerFactory } from './src/worker/worker-factory';
@@ -43,6 +44,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
     ...opts.providers,
   };
   const createWorker = opts.createWorker ?? createTemporalWorker;
+  const dataConverter = aroDataConverter(config);
   const bundle = await workflowBundle();
   const core = new SupervisedWorker({
     taskQueue: config.ARO_CORE_TASK_QUEUE,
@@ -52,6 +54,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.ARO_CORE_TASK_QUEUE,
         workflowBundle: bundle,
+        dataConverter,
         activities: createBookkeepingActivities({ db }),
         maxCachedWorkflows: opts.maxCachedWorkflows,
       }),
@@ -65,6 +68,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
   const tenants = new TenantWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
     deps: {
       db,
       providers,
@@ -98,6 +102,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (or run `npm run dev`)');
+  requirePayloadEncryption(config);
   const db = createPrisma(config.DATABASE_URL);
   // The process's own signal handlers stop the supervisors, which stop their Workers; Temporal's
   // runtime stopping the Workers behind their back would read as failures to restart.

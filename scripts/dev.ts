@@ -16,6 +16,8 @@ import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
 import { createTenant } from '../src/tenants/create-tenant';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
@@ -52,8 +54,12 @@ interface DevState {
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
-  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  /** Administers tenants through GraphQL and signs in to the codec (ARO_OPERATOR_KEY, else generated once and kept here). */
   operatorKey: string;
+  /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
+  payloadKeys: string;
+  /** The API's remote codec, which the Web UI and `temporal workflow show --codec-endpoint` decode payloads through. */
+  codecUrl: string;
   demoTenant: DemoTenant;
 }
 
@@ -108,6 +114,8 @@ async function main(): Promise<void> {
     const applied = await applyMigrations(databaseUrl);
     if (applied.length > 0) console.log(`[aro-dev] applied migrations: ${applied.join(', ')}`);
 
+    // The Web UI is told where the codec is before the API starts.
+    const codecUrl = `http://127.0.0.1:${loadConfig().ARO_API_PORT}/codec`;
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
         cliPath: await ensureTemporalCli(),
         port: settings.ARO_DEV_TEMPORAL_PORT,
         uiPort: settings.ARO_DEV_TEMPORAL_UI_PORT,
+        uiCodecEndpoint: codecUrl,
         dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
         namespace: 'default',
       });
@@ -125,12 +134,16 @@ async function main(): Promise<void> {
 
     const previous = await previousState();
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('dev-1');
+    const uiOrigins = [`http://127.0.0.1:${settings.ARO_DEV_TEMPORAL_UI_PORT}`, `http://localhost:${settings.ARO_DEV_TEMPORAL_UI_PORT}`];
     const config = loadConfig({
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      ARO_PAYLOAD_KEYS: payloadKeys,
+      ARO_CODEC_CORS_ORIGINS: process.env.ARO_CODEC_CORS_ORIGINS || uiOrigins.join(','),
     });
     const db = createPrisma(databaseUrl);
     stops.push(() => db.$disconnect());
@@ -142,7 +155,7 @@ async function main(): Promise<void> {
         console.warn(`[aro-dev] could not register search attributes: ${err instanceof Error ? err.message : err}`),
       );
     }
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
 
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
 
@@ -159,7 +172,17 @@ async function main(): Promise<void> {
     stops.push(() => api.close());
 
     const appUrl = `${api.url}${WEB_APP_PATH}/`;
-    const state: DevState = { apiUrl: api.url, appUrl, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const state: DevState = {
+      apiUrl: api.url,
+      appUrl,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      operatorKey,
+      payloadKeys,
+      codecUrl,
+      demoTenant: tenant,
+    };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
@@ -170,6 +193,7 @@ async function main(): Promise<void> {
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,
         `  GraphQL        ${api.url}/graphql   (operator key ${operatorKey})`,
+        `  codec          ${codecUrl}   (payloads are encrypted; to read them in the Web UI sign in at ${codecUrl}/sign-in)`,
         `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
         `    API key        ${tenant.apiKey}`,
         `    webhook secret ${tenant.webhookSecret}`,

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { AroConfig } from '../config';
 import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
+import { CodecModule } from './codec/codec.module';
 import { CLINIC_CONTEXT, CLINIC_GRAPHQL_PROVIDERS, clinicContextFactory, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
 import { WORKER_STATUSES } from './health/worker-statuses.token';

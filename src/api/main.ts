@@ -7,7 +7,9 @@ import { Client, Connection } from '@temporalio/client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadConfig, type AroConfig } from '../config';
 import { createPrisma } from '../db/prisma';
+import { aroDataConverter, requirePayloadEncryption } from '../temporal/data-converter';
 import { createAppModule, type ApiDeps } from './app.module';
+import { CODEC_PATH } from './codec/codec.controller';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
 import { ClinicStream, GRAPHQL_STREAM_PATH } from './graphql/clinic-stream';
 import { parsedBodyRules } from './http/json-body';
@@ -16,6 +18,8 @@ import { serveWebApp } from './web-app/web-app';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
 const BODY_LIMIT = '256kb';
+/** A codec call carries a page of a workflow's history; Temporal's own gRPC messages stop at 4 MB. */
+const CODEC_BODY_LIMIT = '6mb';
 
 const NEST_LOG_LEVELS: Record<AroConfig['ARO_LOG_LEVEL'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
@@ -45,6 +49,8 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   // The booking signature covers the exact bytes sent, so that route reads them raw whatever the
   // Content-Type, and it checks tenant and signature before the body is ever parsed as JSON.
   app.useBodyParser('raw', { type: isBookingWebhook, limit: BODY_LIMIT });
+  // Parsed first, so the general JSON parser's limit below leaves these bodies alone.
+  app.useBodyParser('json', { type: isCodecCall, limit: CODEC_BODY_LIMIT });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
   app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
@@ -60,13 +66,18 @@ function isBookingWebhook(req: IncomingMessage): boolean {
   return req.url?.startsWith(`/${BOOKING_WEBHOOK_PATH}/`) ?? false;
 }
 
+function isCodecCall(req: IncomingMessage): boolean {
+  return (req.url?.startsWith(`/${CODEC_PATH}/`) ?? false) && (req.headers['content-type']?.startsWith('application/json') ?? false);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API');
+  requirePayloadEncryption(config);
   const db = createPrisma(config.DATABASE_URL, config);
   await db.$connect();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
   const api = await startApi({ config, db, temporal });
   console.log(`[aro-api] listening on ${api.url}`);
 

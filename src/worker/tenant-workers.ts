@@ -3,6 +3,7 @@
 // tenants, moves between pool and own queue, and changed rate settings are picked up by polling the
 // tenant registry, so no restart is needed; a Worker that fails is restarted on its own
 // (supervised-worker.ts).
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createPooledSkillActivities, createSkillActivities, type ActivityDeps } from '../activities';
@@ -13,6 +14,7 @@ import type { WorkerFactory } from './worker-factory';
 export interface TenantWorkersOptions {
   connection: NativeConnection;
   namespace: string;
+  dataConverter: DataConverter;
   deps: ActivityDeps;
   refreshMs: number;
   createWorker: WorkerFactory;
@@ -117,6 +119,7 @@ export class TenantWorkers {
           this.opts.createWorker({
             connection: this.opts.connection,
             namespace: this.opts.namespace,
+            dataConverter: this.opts.dataConverter,
             taskQueue,
             activities: createSkillActivities(this.opts.deps, tenant.id),
             maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,

@@ -35,6 +35,7 @@ import {
 } from './lifecycle-harness';
 import { createTimeSkippingEnv, startTestDatabase } from './servers';
 import { recordHistory } from './histories';
+import { testDataConverter } from './payload-keys';
 import { ScriptedProvider } from './scripted-provider';
 
 const SECOND = 1000;
@@ -99,7 +100,11 @@ export function lifecycleSuite(title: string, options: SuiteOptions = {}) {
         // A failed test has said what went wrong; its half-run workflows prove nothing about replay.
         if (this.currentTest?.state !== 'passed') return;
         for (const handle of started) {
-          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+          await Worker.runReplayHistory(
+            { workflowBundle: await workflowBundle(), dataConverter: testDataConverter() },
+            await handle.fetchHistory(),
+            handle.workflowId,
+          );
         }
       });
     }

@@ -123,6 +123,7 @@ export class AppointmentWorkflows {
     this.openWorkflows = new WorkflowClient({
       connection: temporal.connection,
       namespace: temporal.options.namespace,
+      dataConverter: temporal.options.dataConverter,
       queryRejectCondition: QueryRejectCondition.NOT_OPEN,
     });
   }
