@@ -1,12 +1,14 @@
 // Starts the HTTP API (webhooks, dev replies, probes, metrics); run directly, it is `npm run api`.
 import 'reflect-metadata';
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import type { IncomingMessage } from 'node:http';
-import { loadConfig, type AroConfig } from '../config';
+import { loadConfig } from '../config';
 import { createPrisma } from '../db/prisma';
+import { NestLogger } from '../telemetry/log-adapters';
+import { log, setLogLevel } from '../telemetry/logger';
+import { startTracing, tracingClientInterceptors } from '../telemetry/tracing';
 import { createAppModule, type ApiDeps } from './app.module';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
 import { parsedBodyRules } from './http/json-body';
@@ -14,13 +16,6 @@ import { BOOKING_WEBHOOK_PATH } from './webhooks/booking-webhook.controller';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
 const BODY_LIMIT = '256kb';
-
-const NEST_LOG_LEVELS: Record<AroConfig['ARO_LOG_LEVEL'], LogLevel[]> = {
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  warn: ['fatal', 'error', 'warn'],
-  error: ['fatal', 'error'],
-};
 
 export interface RunningApi {
   url: string;
@@ -38,7 +33,8 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   const app = await NestFactory.create<NestExpressApplication>(createAppModule(deps), {
     bodyParser: false,
     rawBody: true,
-    logger: NEST_LOG_LEVELS[deps.config.ARO_LOG_LEVEL],
+    // At this API's own level: several APIs share a process in the tests.
+    logger: new NestLogger(log.child({ component: 'api' }, { level: deps.config.ARO_LOG_LEVEL })),
   });
   // The booking signature covers the exact bytes sent, so that route reads them raw whatever the
   // Content-Type, and it checks tenant and signature before the body is ever parsed as JSON.
@@ -57,27 +53,30 @@ function isBookingWebhook(req: IncomingMessage): boolean {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  setLogLevel(config.ARO_LOG_LEVEL);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API');
+  const tracing = startTracing(config, 'aro-api');
   const db = createPrisma(config.DATABASE_URL, config);
   await db.$connect();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracingClientInterceptors() });
   const api = await startApi({ config, db, temporal });
-  console.log(`[aro-api] listening on ${api.url}`);
+  log.info({ component: 'api', url: api.url }, `listening on ${api.url}`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[aro-api] ${signal}: finishing requests in flight, then stopping`);
+    log.info({ component: 'api', signal }, `${signal}: finishing requests in flight, then stopping`);
     await api.close();
+    await tracing?.shutdown();
     await connection.close();
     await db.$disconnect();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       stop(signal).catch((err) => {
-        console.error('[aro-api] shutdown failed:', err);
+        log.error({ component: 'api', err }, 'shutdown failed');
         process.exitCode = 1;
       });
     });
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error('[aro-api] failed to start:', err);
+    log.fatal({ component: 'api', err }, 'failed to start');
     process.exit(1);
   });
 }

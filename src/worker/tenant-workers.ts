@@ -4,6 +4,7 @@
 import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createSkillActivities, type ActivityDeps } from '../activities';
+import { log } from '../telemetry/logger';
 import { tenantTaskQueue } from '../routing/tenant-task-queue';
 import { SupervisedWorker, type WorkerStatus } from './supervised-worker';
 import type { WorkerFactory } from './worker-factory';
@@ -46,7 +47,7 @@ export class TenantWorkers {
     await this.refresh();
     this.timer = setInterval(() => {
       this.refreshing ??= this.refresh()
-        .catch((err) => console.error('[aro-worker] tenant refresh failed:', err))
+        .catch((err: unknown) => log.error({ component: 'worker', err }, 'tenant refresh failed'))
         .finally(() => (this.refreshing = undefined));
     }, this.opts.refreshMs);
   }
