@@ -1,6 +1,7 @@
 // Replays recorded histories of real runs against the current workflow code.
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
+import { workflowSpanSinks } from '../src/telemetry/tracing';
 import { workflowBundle } from '../src/worker/workflow-bundle';
 import { recordedHistories } from './support/histories';
 
@@ -12,7 +13,7 @@ describe('recorded histories replay against the current workflow code', function
     assert.ok(recorded.length > 0, 'no recorded histories in test/histories: run `npm run record:histories`');
     const histories = recorded.map(({ name, history }) => ({ workflowId: name, history }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), sinks: workflowSpanSinks() }, histories)) {
       results.push(result);
     }
     assert.equal(results.length, recorded.length);

@@ -88,12 +88,17 @@ export function tracingClientInterceptors(): ClientInterceptors {
 const DROPPED_WORKFLOW_SPANS: InjectedSinks<OpenTelemetrySinks> = { exporter: { export: { fn: () => undefined } } };
 
 /**
- * Builds Workers that trace: each activity runs in a span continuing the workflow's trace, and the
- * spans the workflow interceptors (in the bundle, src/worker/workflow-bundle.ts) record in the sandbox
- * leave it through the `exporter` sink.
+ * The `exporter` sink through which the spans that the workflow interceptors (in the bundle,
+ * src/worker/workflow-bundle.ts) record in the sandbox leave it. Every Worker running the bundle needs
+ * it, replay Workers too (they drop what it is handed).
  */
+export function workflowSpanSinks(tracing?: Tracing): InjectedSinks<OpenTelemetrySinks> {
+  return tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : DROPPED_WORKFLOW_SPANS;
+}
+
+/** Builds Workers that trace: each activity runs in a span continuing the workflow's trace, and the workflows' spans are exported. */
 export function tracedWorkers(create: WorkerFactory, tracing: Tracing | undefined): WorkerFactory {
-  const exporter = tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : DROPPED_WORKFLOW_SPANS;
+  const sinks = workflowSpanSinks(tracing);
   return (options) =>
     create({
       ...options,
@@ -104,7 +109,7 @@ export function tracedWorkers(create: WorkerFactory, tracing: Tracing | undefine
           (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
         ],
       },
-      sinks: { ...options.sinks, ...exporter },
+      sinks: { ...options.sinks, ...sinks },
     });
 }
 
