@@ -44,6 +44,8 @@ const schema = z.object({
   // Two years covers any clinic's advance bookings; a year-9999 visit would sit on a timer for ever.
   ARO_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(730),
   ARO_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // OpenTelemetry's standard variable: the OTLP/HTTP collector's base URL; traces go to <url>/v1/traces.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   ARO_SECRETS_KEY: z.string().optional().transform((v, ctx) => (v ? parsedWith((t) => parseSecretsKey(t, 'ARO_SECRETS_KEY'))(v, ctx) : undefined)),
   ARO_SECRETS_PREVIOUS_KEYS: z
     .string()

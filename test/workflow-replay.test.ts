@@ -2,6 +2,7 @@
 // converter: histories written before payload encryption (in clear) read as they are.
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
+import { workflowSpanSinks } from '../src/telemetry/tracing';
 import { workflowBundle } from '../src/worker/workflow-bundle';
 import { recordedHistories } from './support/histories';
 import { testDataConverter } from './support/payload-keys';
@@ -14,7 +15,10 @@ describe('recorded histories replay against the current workflow code', function
     assert.ok(recorded.length > 0, 'no recorded histories in test/histories: run `npm run record:histories`');
     const histories = recorded.map(({ name, history }) => ({ workflowId: name, history }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), dataConverter: testDataConverter(), sinks: workflowSpanSinks() },
+      histories,
+    )) {
       results.push(result);
     }
     assert.equal(results.length, recorded.length);

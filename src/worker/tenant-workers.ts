@@ -8,6 +8,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createPooledSkillActivities, createSkillActivities, type ActivityDeps } from '../activities';
 import { poolTaskQueues, servesDedicatedQueue, tenantShard, tenantTaskQueue } from '../routing/tenant-task-queue';
+import { log } from '../telemetry/logger';
 import { SupervisedWorker, type WorkerStatus } from './supervised-worker';
 import type { WorkerFactory } from './worker-factory';
 
@@ -74,7 +75,7 @@ export class TenantWorkers {
     await this.refresh();
     this.timer = setInterval(() => {
       this.refreshing ??= this.refresh()
-        .catch((err) => console.error('[aro-worker] tenant refresh failed:', err))
+        .catch((err: unknown) => log.error({ component: 'worker', err }, 'tenant refresh failed'))
         .finally(() => (this.refreshing = undefined));
     }, this.opts.refreshMs);
   }

@@ -102,6 +102,7 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
       DATABASE_URL: database.databaseUrl,
       TEMPORAL_ADDRESS: temporalServer.address,
       ARO_API_PORT: String(apiPort),
+      ARO_WORKER_HTTP_PORT: String(await freePort()),
       ARO_PUBLIC_URL: apiUrl,
       ARO_TWILIO_API_URL: twilio.url,
       ARO_TWILIO_TIMEOUT_MS: String(TWILIO_TIMEOUT_MS),
