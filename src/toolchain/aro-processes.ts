@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
-/** The compiled repository root (dist/), from dist/test/support. */
+/** The compiled repository root (dist/), from dist/src/toolchain. */
 export const DIST_ROOT = join(__dirname, '..', '..');
 
 export const API_SCRIPT = join(DIST_ROOT, 'src', 'api', 'main.js');
@@ -36,12 +36,19 @@ export class SupervisedAroProcess {
   private stopped = false;
   private readonly log: WriteStream;
 
+  /** `name` tells apart processes of one role (worker-1, worker-2): it names the log file. */
   constructor(
     readonly role: AroRole,
     private readonly env: Record<string, string>,
     logDir: string,
+    readonly name: string = role,
   ) {
-    this.log = createWriteStream(join(logDir, `${role}.log`), { flags: 'a' });
+    this.log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  }
+
+  /** The current process's id (a restart changes it); undefined before start(). Temporal names a worker `<pid>@<host>`. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Spawns the process; resolves once it prints its ready line (a process that exits first is started again). */
