@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { writeProjection } from '../src/db/appointment-projection';
+import type { AppointmentProjection } from '../src/workflows/contracts';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { startThrowawayDatabase } from '../src/toolchain/throwaway-servers';
 import { CLINIC_ACTIVITY_CHANNEL } from '../src/api/activity/clinic-activity-feed';
@@ -17,7 +18,7 @@ if (!Number.isInteger(writes) || writes < 10) throw new Error('--writes: must be
 const TENANT = 't_bench';
 const CONCURRENCY = 8;
 
-function projection(i: number, round: number) {
+function projection(i: number, round: number): AppointmentProjection {
   return {
     externalId: `bench-${i}`,
     status: round % 2 === 0 ? 'scheduled' : 'confirmed',
@@ -30,7 +31,7 @@ function projection(i: number, round: number) {
     nextTouchAt: null,
     nextTouchKind: null,
     attentionReasons: [],
-  } as const;
+  };
 }
 
 /** Writes every row once (a new revision each round); the wall time in ms. */
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       const from = started.get(externalId);
       if (from !== undefined) latencies.push(Number(at - from) / 1e6);
     });
-    const toggle = (on: boolean) => db.$executeRawUnsafe(`ALTER TABLE "Appointment" ${on ? 'ENABLE' : 'DISABLE'} TRIGGER "Appointment_activity"`);
+    const toggle = (on: boolean) => db.$executeRawUnsafe(`ALTER TABLE "Appointment" ${on ? 'ENABLE' : 'DISABLE'} TRIGGER "Appointment_changed"`);
 
     let round = 0;
     await writeAll(db, round++, 1, started); // warm-up: rows exist, plans cached
