@@ -1,13 +1,23 @@
 // The clinic's live stream (GraphQL subscriptions over SSE at /graphql/stream, see clinic-stream.ts).
+import { Inject } from '@nestjs/common';
 import { Resolver, Subscription } from '@nestjs/graphql';
+import type { Db } from '../../../db/prisma';
 import { ClinicActivityFeed, type ClinicActivityEvent } from '../../activity/clinic-activity-feed';
+import { DB } from '../../tokens';
 import type { TenantCaller } from '../auth/api-callers';
 import { ClinicKey } from '../auth/caller.decorators';
+import { unauthenticated } from '../clinic-errors';
 import { ClinicActivity } from '../models/clinic-activity.model';
+
+/** How long an open stream trusts its key before it looks again whether the key was revoked. */
+const KEY_RECHECK_MS = 10_000;
 
 @Resolver(() => ClinicActivity)
 export class ClinicActivityResolver {
-  constructor(private readonly feed: ClinicActivityFeed) {}
+  constructor(
+    private readonly feed: ClinicActivityFeed,
+    @Inject(DB) private readonly db: Db,
+  ) {}
 
   @Subscription(() => ClinicActivity, {
     description:
@@ -15,7 +25,31 @@ export class ClinicActivityResolver {
       "with the clinic's key; a clinic hears of its own appointments only.",
     resolve: (event: ClinicActivityEvent) => event,
   })
-  clinicActivity(@ClinicKey() caller: TenantCaller): Promise<AsyncIterableIterator<ClinicActivityEvent>> {
-    return this.feed.subscribe(caller.tenantId);
+  async clinicActivity(@ClinicKey() caller: TenantCaller): Promise<AsyncIterableIterator<ClinicActivityEvent>> {
+    return this.whileKeyIsValid(caller.keyId, await this.feed.subscribe(caller.tenantId));
+  }
+
+  /**
+   * The stream, ended with UNAUTHENTICATED at the first event after its key was revoked: a stream
+   * outlives the request that opened it, but no clinic's activity reaches a revoked key.
+   */
+  private whileKeyIsValid(keyId: string, events: AsyncIterableIterator<ClinicActivityEvent>): AsyncIterableIterator<ClinicActivityEvent> {
+    let checkedAt = Date.now();
+    const stream: AsyncIterableIterator<ClinicActivityEvent> = {
+      next: async () => {
+        const next = await events.next();
+        if (next.done || Date.now() - checkedAt < KEY_RECHECK_MS) return next;
+        const key = await this.db.apiKey.findUnique({ where: { id: keyId }, select: { revokedAt: true } });
+        if (!key || key.revokedAt) {
+          await events.return?.();
+          throw unauthenticated();
+        }
+        checkedAt = Date.now();
+        return next;
+      },
+      return: () => events.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
   }
 }
