@@ -30,11 +30,12 @@ export class ClinicActivityResolver {
   }
 
   /**
-   * The stream, ended with UNAUTHENTICATED at the first event after its key was revoked: a stream
-   * outlives the request that opened it, but no clinic's activity reaches a revoked key.
+   * The stream, ended (UNAUTHENTICATED) instead of passing on an event once its key is revoked: a
+   * stream outlives the request that opened it. The key is looked up again at the first event and
+   * then at most every KEY_RECHECK_MS; a reconnect with a revoked key is refused (401).
    */
   private whileKeyIsValid(keyId: string, events: AsyncIterableIterator<ClinicActivityEvent>): AsyncIterableIterator<ClinicActivityEvent> {
-    let checkedAt = Date.now();
+    let checkedAt = 0;
     const stream: AsyncIterableIterator<ClinicActivityEvent> = {
       next: async () => {
         const next = await events.next();
