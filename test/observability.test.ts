@@ -183,8 +183,10 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
   it("shows the Temporal SDK's worker metrics beside ARO's own, with the values of the run", async () => {
     const workerMetrics = await eventually(
       () => scrape(workerUrl),
-      (text) => prometheusSamples(text, 'aro_replies_total').some((s) => s.labels.intent === 'confirm'),
-      "the reply's classification in the worker's metrics",
+      (text) =>
+        prometheusSamples(text, 'aro_replies_total').some((s) => s.labels.intent === 'confirm') &&
+        prometheusSamples(text, 'aro_messages_total').some((s) => s.labels.status === 'failed'),
+      "the reply's classification and the refused send in the worker's metrics",
       60_000,
     );
     // The SDK's own series, from its Rust core.
