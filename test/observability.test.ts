@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
+import { createPrisma } from '../src/db/prisma';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
 import { CLI_SCRIPT, SupervisedAroProcess } from './support/aro-processes';
@@ -122,6 +123,13 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
       NumMedia: '0',
     });
     assert.equal(reply, 200);
+    // Everything the tests look at has happened once the refused send is recorded as failed.
+    const db = createPrisma(database.databaseUrl);
+    try {
+      await eventually(() => db.message.count({ where: { toPhone: refused.phone, status: 'failed' } }), (n) => n === 1, 'the refused send recorded', 60_000);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   afterEach(function () {
