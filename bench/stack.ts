@@ -6,7 +6,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
 import { graphqlClient } from '../test/support/graphql-client';
@@ -102,6 +105,8 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       TEMPORAL_NAMESPACE: temporalServer.namespace,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      // Payloads encrypted as in production: the figures include what encryption costs.
+      ARO_PAYLOAD_KEYS: generatePayloadKey('bench'),
       ARO_LOG_LEVEL: 'error',
       ARO_TENANT_REFRESH_MS: '200',
       // Far from the limit: an open-loop backlog must not turn slow deliveries into refused signatures.
@@ -117,7 +122,7 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalServer.address });
     stops.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: temporalServer.namespace });
+    const temporal = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(loadConfig(env)) });
     const { stdout: temporalVersion } = await run(await ensureTemporalCli(), ['--version']);
     const apiUrl = api.url!;
     const refusals = new Map<string, string>();

@@ -12,6 +12,9 @@ const root = path.resolve(__dirname, '..');
 const quiet = process.argv.includes('--quiet');
 const buildOnly = process.argv.includes('--build-only');
 const distDir = path.join(root, 'dist');
+const webDir = path.join(root, 'web');
+const webDist = path.join(distDir, 'web');
+const CHROMIUM = '/usr/bin/chromium';
 
 function say(message) {
   if (!quiet) process.stderr.write(`bootstrap: ${message}\n`);
@@ -65,6 +68,7 @@ function pruneOrphans(dir) {
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
+    if (full === webDist) continue; // the web app's bundle has no .ts beside it
     if (entry.isDirectory()) {
       pruneOrphans(full);
       continue;
@@ -87,9 +91,59 @@ function build() {
   ]);
 }
 
+/** Newest modification time of a file or of any file under a directory (0 when absent). */
+function newest(file) {
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(file).reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
+}
+
+/**
+ * The clinic web app (web/): typed operations generated from the committed GraphQL schema, type-checked
+ * against them (so a schema change that breaks the app fails here), bundled into dist/web for the API
+ * to serve. Skipped when nothing it is built from changed since the last bundle.
+ */
+function buildWebApp() {
+  const schema = path.join(root, 'src', 'api', 'graphql', 'schema.gql');
+  const sources = [
+    ...fs.readdirSync(path.join(webDir, 'src')).filter((name) => name !== 'gql').map((name) => path.join(webDir, 'src', name)),
+    ...['index.html', 'vite.config.mts', 'tsconfig.json', 'codegen.ts'].map((name) => path.join(webDir, name)),
+    schema,
+    path.join(root, 'package-lock.json'),
+  ];
+  // The bundle is written last, after codegen and the type check passed: older than a source means stale.
+  const built = mtime(path.join(webDist, 'index.html'));
+  if (built !== null && built >= Math.max(...sources.map(newest))) return;
+  say('building the web app into dist/web');
+  const bin = (pkg, file) => path.join(root, 'node_modules', pkg, file);
+  const inWeb = (step, args) => {
+    const result = spawnSync(process.execPath, args, { cwd: webDir, stdio: 'inherit' });
+    if (result.error) fail(`${step}: ${result.error.message}`);
+    if (result.status !== 0) fail(`${step} failed: the web app does not build (see above)`);
+  };
+  inWeb('GraphQL codegen', [bin('@graphql-codegen/cli', 'esm/bin.js'), '--config', 'codegen.ts', '--silent']);
+  inWeb('web type check', [bin('typescript', 'bin/tsc'), '-p', '.', '--incremental', '--tsBuildInfoFile', path.join(distDir, '.web.tsbuildinfo')]);
+  inWeb('vite build', [bin('vite', 'bin/vite.js'), 'build', '--config', 'vite.config.mts', ...(quiet ? ['--logLevel', 'warn'] : [])]);
+}
+
+/** The browser tests drive the system Chromium; say how to get it rather than fail later. */
+function checkChromium() {
+  if (fs.existsSync(CHROMIUM)) return;
+  process.stderr.write(
+    `bootstrap: ${CHROMIUM} is missing: the web app's browser tests (test/web-app.test.ts) need it. Install it with: apt-get install chromium\n`,
+  );
+}
+
 installDependencies();
 generatePrismaClient();
 build();
+buildWebApp();
 if (!buildOnly) {
+  checkChromium();
   run('toolchain setup', process.execPath, [path.join(distDir, 'scripts', 'setup.js'), ...(quiet ? ['--quiet'] : [])]);
 }

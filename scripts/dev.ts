@@ -5,16 +5,22 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApi } from '../src/api/main';
+import { WEB_APP_PATH } from '../src/api/web-app/web-app';
 import { loadConfig } from '../src/config';
 import { applyMigrations } from '../src/db/migrate';
 import { createPrisma, type Db } from '../src/db/prisma';
+import { log, setLogLevel } from '../src/telemetry/logger';
+import { installTemporalRuntime } from '../src/telemetry/temporal-runtime';
+import { startTracing, tracingClientInterceptors } from '../src/telemetry/tracing';
 import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
 import { createTenant } from '../src/tenants/create-tenant';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
@@ -46,11 +52,17 @@ interface DemoTenant {
 
 interface DevState {
   apiUrl: string;
+  /** The clinic web app; sign in with demoTenant.apiKey. */
+  appUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
-  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  /** Administers tenants through GraphQL and signs in to the codec (ARO_OPERATOR_KEY, else generated once and kept here). */
   operatorKey: string;
+  /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
+  payloadKeys: string;
+  /** The API's remote codec, which the Web UI and `temporal workflow show --codec-endpoint` decode payloads through. */
+  codecUrl: string;
   demoTenant: DemoTenant;
 }
 
@@ -80,16 +92,18 @@ async function demoTenant(db: Db, timeZone: string, previous: Partial<DevState>)
 }
 
 async function main(): Promise<void> {
+  // The full settings are read once the embedded servers are up; the log level (and a bad setting) is known now.
+  setLogLevel(loadConfig().ARO_LOG_LEVEL);
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
-      await stop().catch((err) => console.error('[aro-dev] while stopping:', err));
+      await stop().catch((err: unknown) => log.error({ component: 'dev', err }, 'while stopping'));
     }
   };
   let stopping: Promise<void> | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      console.log(`\n[aro-dev] ${signal}: stopping…`);
+      log.info({ component: 'dev', signal }, `${signal}: stopping`);
       stopping ??= stopAll().then(() => process.exit(0));
     });
   }
@@ -103,8 +117,10 @@ async function main(): Promise<void> {
       databaseUrl = pg.databaseUrl;
     }
     const applied = await applyMigrations(databaseUrl);
-    if (applied.length > 0) console.log(`[aro-dev] applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) log.info({ component: 'dev', migrations: applied }, `applied migrations: ${applied.join(', ')}`);
 
+    // The Web UI is told where the codec is before the API starts.
+    const codecUrl = `http://127.0.0.1:${loadConfig().ARO_API_PORT}/codec`;
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
@@ -112,6 +128,7 @@ async function main(): Promise<void> {
         cliPath: await ensureTemporalCli(),
         port: settings.ARO_DEV_TEMPORAL_PORT,
         uiPort: settings.ARO_DEV_TEMPORAL_UI_PORT,
+        uiCodecEndpoint: codecUrl,
         dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
         namespace: 'default',
       });
@@ -122,13 +139,19 @@ async function main(): Promise<void> {
 
     const previous = await previousState();
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('dev-1');
+    const uiOrigins = [`http://127.0.0.1:${settings.ARO_DEV_TEMPORAL_UI_PORT}`, `http://localhost:${settings.ARO_DEV_TEMPORAL_UI_PORT}`];
     const config = loadConfig({
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      ARO_PAYLOAD_KEYS: payloadKeys,
+      ARO_CODEC_CORS_ORIGINS: process.env.ARO_CODEC_CORS_ORIGINS || uiOrigins.join(','),
     });
+    const tracing = startTracing(config, 'aro-dev');
+    if (tracing) stops.push(() => tracing.shutdown());
     const db = createPrisma(databaseUrl);
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalAddress });
@@ -136,35 +159,46 @@ async function main(): Promise<void> {
     if (process.env.TEMPORAL_ADDRESS) {
       // An external server may not know ARO's search attributes yet; registering is idempotent.
       await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((err) =>
-        console.warn(`[aro-dev] could not register search attributes: ${err instanceof Error ? err.message : err}`),
+        log.warn({ component: 'dev', err }, 'could not register search attributes'),
       );
     }
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config), interceptors: tracingClientInterceptors() });
 
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
 
-    // Ctrl-C stops the worker supervisors (below), which stop their Workers; Temporal's runtime doing
-    // it behind their back would read as failures to restart.
-    Runtime.install({ shutdownSignals: [] });
+    const sdkMetrics = await installTemporalRuntime(config);
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => nativeConnection.close());
-    const workers = await runWorkers({ config, db, connection: nativeConnection });
+    const workers = await runWorkers({ config, db, connection: nativeConnection, tracing });
     stops.push(() => workers.shutdown());
 
     // In one process the API's /readyz and /metrics also cover the workers.
-    const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
+    const api = await startApi({ config, db, temporal: client, workers, sdkMetrics, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
-    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const appUrl = `${api.url}${WEB_APP_PATH}/`;
+    const state: DevState = {
+      apiUrl: api.url,
+      appUrl,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      operatorKey,
+      payloadKeys,
+      codecUrl,
+      demoTenant: tenant,
+    };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
         '',
         'ARO is running (Ctrl-C stops it):',
+        `  Web app        ${appUrl}   (sign in with the demo tenant's API key; Patient phone plays replies)`,
         `  API            ${api.url}   (dev replies: POST ${api.url}/dev/inbound/${tenant.id})`,
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,
         `  GraphQL        ${api.url}/graphql   (operator key ${operatorKey})`,
+        `  codec          ${codecUrl}   (payloads are encrypted; to read them in the Web UI sign in at ${codecUrl}/sign-in)`,
         `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
         `    API key        ${tenant.apiKey}`,
         `    webhook secret ${tenant.webhookSecret}`,
@@ -175,7 +209,7 @@ async function main(): Promise<void> {
     );
     await workers.done;
   } catch (err) {
-    console.error(`[aro-dev] ${err instanceof Error ? err.stack ?? err.message : err}`);
+    log.fatal({ component: 'dev', err }, 'ARO could not start');
     await stopAll();
     process.exit(1);
   }

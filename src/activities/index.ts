@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/prisma';
 import type { PlanLimits } from '../domain/plan-limits';
 import type { CredentialCipher } from '../secrets/credential-cipher';
+import { countedClassify, countedSend } from '../telemetry/skill-metrics';
 import { createAppointmentRecord, createAppointmentStateRecord } from './appointment-record';
 import { createConsentRecord } from './consent';
 import { createMessagingSend } from './messaging-send';
@@ -21,13 +22,15 @@ export interface ActivityDeps {
   /** ARO's public URL, where providers send delivery statuses. */
   publicUrl?: string;
   planLimits: PlanLimits;
+  /** How long a send skill keeps its tenant's row, templates and opened credentials (ARO_TENANT_CACHE_TTL_MS). */
+  tenantCacheTtlMs?: number;
 }
 
 /** Skills: act on the outside world for one tenant; registered on that tenant's queue (and only serve that tenant). */
 export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
   return {
-    'messaging.send': createMessagingSend(deps, tenantId),
-    'nlp.classify': createNlpClassify(deps, tenantId),
+    'messaging.send': countedSend(createMessagingSend(deps, tenantId)),
+    'nlp.classify': countedClassify(createNlpClassify(deps, tenantId)),
   };
 }
 

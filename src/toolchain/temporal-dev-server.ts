@@ -13,6 +13,8 @@ export interface StartTemporalDevServerOptions {
   port: number;
   /** Web UI port; null runs the server headless. */
   uiPort: number | null;
+  /** The remote codec the Web UI asks to decode payloads (ARO's API: `<url>/codec`). */
+  uiCodecEndpoint?: string;
   /** SQLite file that keeps workflows across restarts; null or absent keeps everything in memory. */
   dbFile?: string | null;
   /** Namespace that must exist (created at start when it is not `default`). */
@@ -42,6 +44,7 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
   const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port)];
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     const dbFile = resolve(options.dbFile);
     await mkdir(dirname(dbFile), { recursive: true });

@@ -60,6 +60,8 @@ export interface ThrowawayTemporal {
   namespace: string;
   /** Where the server's Prometheus metrics are, when asked for with `metrics`. */
   metricsUrl?: string;
+  /** The Web UI, when asked for (`ui`); null when headless. */
+  uiUrl: string | null;
   /** The server process (the benchmarks read its CPU time); a restart changes it. */
   readonly pid: number;
   /** Stops the server, awaits `whileDown`, then starts it again on the same port and data (persistent servers only). */
@@ -67,17 +69,26 @@ export interface ThrowawayTemporal {
   stop(): Promise<void>;
 }
 
+export interface ThrowawayTemporalOptions {
+  persistent?: boolean;
+  /** Expose the server's Prometheus metrics on a free port (`metricsUrl`). */
+  metrics?: boolean;
+  /** Serve the Web UI on a free port, its codec at `codecEndpoint` (headless when absent). */
+  ui?: { codecEndpoint?: string };
+}
+
 /**
- * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
- * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
+ * The real Temporal dev server, headless unless `ui` is given, with ARO's search attributes registered:
+ * in memory, or with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
  */
-export async function startThrowawayTemporal(options: { persistent?: boolean; metrics?: boolean } = {}): Promise<ThrowawayTemporal> {
+export async function startThrowawayTemporal(options: ThrowawayTemporalOptions = {}): Promise<ThrowawayTemporal> {
   const namespace = 'default';
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
   const settings = {
     cliPath: await ensureTemporalCli(),
     port: await freePort(),
-    uiPort: null,
+    uiPort: options.ui ? await freePort() : null,
+    uiCodecEndpoint: options.ui?.codecEndpoint,
     dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
     metricsPort: options.metrics ? await freePort() : undefined,
@@ -96,6 +107,7 @@ export async function startThrowawayTemporal(options: { persistent?: boolean; me
     address: server.address,
     namespace,
     ...(settings.metricsPort === undefined ? {} : { metricsUrl: `http://127.0.0.1:${settings.metricsPort}/metrics` }),
+    uiUrl: server.uiUrl,
     get pid() {
       return server.pid;
     },

@@ -3,16 +3,19 @@
 // tenants, moves between pool and own queue, and changed rate settings are picked up by polling the
 // tenant registry, so no restart is needed; a Worker that fails is restarted on its own
 // (supervised-worker.ts).
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
 import { createPooledSkillActivities, createSkillActivities, type ActivityDeps } from '../activities';
 import { poolTaskQueues, servesDedicatedQueue, tenantShard, tenantTaskQueue } from '../routing/tenant-task-queue';
+import { log } from '../telemetry/logger';
 import { SupervisedWorker, type WorkerStatus } from './supervised-worker';
 import type { WorkerFactory } from './worker-factory';
 
 export interface TenantWorkersOptions {
   connection: NativeConnection;
   namespace: string;
+  dataConverter: DataConverter;
   deps: ActivityDeps;
   refreshMs: number;
   createWorker: WorkerFactory;
@@ -72,7 +75,7 @@ export class TenantWorkers {
     await this.refresh();
     this.timer = setInterval(() => {
       this.refreshing ??= this.refresh()
-        .catch((err) => console.error('[aro-worker] tenant refresh failed:', err))
+        .catch((err: unknown) => log.error({ component: 'worker', err }, 'tenant refresh failed'))
         .finally(() => (this.refreshing = undefined));
     }, this.opts.refreshMs);
   }
@@ -117,6 +120,7 @@ export class TenantWorkers {
           this.opts.createWorker({
             connection: this.opts.connection,
             namespace: this.opts.namespace,
+            dataConverter: this.opts.dataConverter,
             taskQueue,
             activities: createSkillActivities(this.opts.deps, tenant.id),
             maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,

@@ -3,6 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerSearchAttributes } from '../../src/toolchain/search-attributes';
 import { ensureTestServer } from '../../src/toolchain/test-server';
+import { testDataConverter } from './payload-keys';
 
 export {
   startThrowawayDatabase as startTestDatabase,
@@ -15,7 +16,10 @@ export {
 async function startTimeSkippingServer(path: string, attempts = 10): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path } },
+        client: { dataConverter: testDataConverter() },
+      });
     } catch (err) {
       if (attempt >= attempts || !String(err).includes('did not start within')) throw err;
     }
@@ -24,7 +28,8 @@ async function startTimeSkippingServer(path: string, attempts = 10): Promise<Tes
 
 /**
  * Temporal's time-skipping test server, from the Java build our toolchain provides (never a
- * download), with ARO's search attributes registered in its `default` namespace.
+ * download), with ARO's search attributes registered in its `default` namespace. Its client encrypts
+ * payloads with the tests' key: run its workers with TEST_PAYLOAD_SETTINGS.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = await ensureTestServer();

@@ -1,0 +1,42 @@
+// The app's root: signed out it is the sign-in page; signed in, the clinic's pages under one shell.
+import { useMemo, useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { Provider as UrqlProvider } from 'urql';
+import { forgetApiKey, storedApiKey } from './auth/session';
+import { SignInPage } from './auth/SignInPage';
+import { createClinicClient } from './graphql/client';
+import { AppLayout } from './layout/AppLayout';
+import { NotFoundPage } from './layout/NotFoundPage';
+import { devMode } from './devMode';
+import { pages } from './routes';
+
+export function App() {
+  const [apiKey, setApiKey] = useState<string | null>(storedApiKey);
+  const signOut = () => {
+    forgetApiKey();
+    setApiKey(null);
+  };
+  const client = useMemo(() => (apiKey ? createClinicClient(apiKey, signOut) : null), [apiKey]);
+  const router = useMemo(
+    () =>
+      createBrowserRouter(
+        [
+          {
+            element: <AppLayout onSignOut={signOut} />,
+            children: [
+              ...pages.filter((p) => devMode || !p.devOnly).map((p) => ({ path: p.path, element: p.element })),
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
+        ],
+        { basename: '/app' },
+      ),
+    [],
+  );
+  if (!apiKey || !client) return <SignInPage onSignedIn={setApiKey} />;
+  return (
+    <UrqlProvider value={client}>
+      <RouterProvider router={router} />
+    </UrqlProvider>
+  );
+}

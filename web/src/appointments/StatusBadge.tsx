@@ -1,0 +1,13 @@
+// An appointment's state as a coloured word.
+import { Badge } from '@mantine/core';
+import type { AppointmentStatus } from '../gql/graphql';
+import { STATUS_WORDS } from './words';
+
+export function StatusBadge({ status }: { status: AppointmentStatus }) {
+  const { label, color } = STATUS_WORDS[status];
+  return (
+    <Badge color={color} variant="light" autoContrast>
+      {label}
+    </Badge>
+  );
+}

@@ -1,0 +1,93 @@
+// The signed-in shell: the clinic's name, the navigation (from routes.tsx), sign-out, and the page.
+import { Alert, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router-dom';
+import { useEffect } from 'react';
+import { useQuery } from 'urql';
+import { ClinicContext, ClinicDocument } from '../clinic/clinic';
+import { devMode } from '../devMode';
+import { graphql } from '../gql';
+import { describeError } from '../graphql/errors';
+import { pages } from '../routes';
+
+const InboxCountDocument = graphql(`
+  query InboxCount {
+    appointments(first: 1, filter: { needsAttention: true }) {
+      totalCount
+    }
+  }
+`);
+
+export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const [clinic] = useQuery({ query: ClinicDocument });
+  const [inbox] = useQuery({ query: InboxCountDocument });
+  useEffect(close, [location.pathname, close]);
+
+  const navPages = pages.filter((p) => p.nav && (devMode || !p.devOnly));
+  const waiting = inbox.data?.appointments.totalCount ?? 0;
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open the navigation" />
+            <Text fw={700} c="teal.9">
+              ARO
+            </Text>
+            <Text truncate="end" maw={{ base: 150, sm: 400 }}>
+              {clinic.data?.me.name ?? ''}
+            </Text>
+          </Group>
+          <Button variant="subtle" size="compact-sm" onClick={onSignOut}>
+            Sign out
+          </Button>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Pages">
+        {navPages.map((p) => (
+          <NavLink
+            key={p.path}
+            component={RouterNavLink}
+            to={p.path}
+            end={p.path === '/'}
+            label={p.nav}
+            rightSection={
+              p.path === '/inbox' && waiting > 0 ? (
+                <Badge size="sm" color="red" aria-label={`${waiting} need attention`}>
+                  {waiting}
+                </Badge>
+              ) : null
+            }
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {clinic.error ? (
+          <Alert color="red" title="The clinic could not be loaded">
+            {describeError(clinic.error)}
+          </Alert>
+        ) : clinic.data ? (
+          <ClinicContext.Provider value={clinic.data.me}>
+            <Outlet />
+          </ClinicContext.Provider>
+        ) : (
+          <Center p="xl">
+            <Loader aria-label="Loading the clinic" />
+          </Center>
+        )}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+/** A page's heading, the same size everywhere. */
+export function PageTitle({ children }: { children: React.ReactNode }) {
+  return (
+    <Title order={1} size="h2" mb="md">
+      {children}
+    </Title>
+  );
+}
