@@ -1,9 +1,8 @@
 // `npm run dev`: the whole of ARO on one machine with embedded defaults — PostgreSQL and the
 // Temporal dev server (data under .data/), the worker, the API in dev mode and a demo tenant.
 // DATABASE_URL and TEMPORAL_ADDRESS switch to external servers. Ctrl-C stops everything.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
@@ -11,12 +10,10 @@ import { startApi } from '../src/api/main';
 import { WEB_APP_PATH } from '../src/api/web-app/web-app';
 import { loadConfig } from '../src/config';
 import { applyMigrations } from '../src/db/migrate';
-import { createPrisma, type Db } from '../src/db/prisma';
+import { createPrisma } from '../src/db/prisma';
 import { log, setLogLevel } from '../src/telemetry/logger';
 import { installTemporalRuntime } from '../src/telemetry/temporal-runtime';
 import { startTracing, tracingClientInterceptors } from '../src/telemetry/tracing';
-import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
-import { createTenant } from '../src/tenants/create-tenant';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
 import { aroDataConverter } from '../src/temporal/data-converter';
@@ -25,9 +22,10 @@ import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { runWorkers } from '../worker';
+import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { stopInOrderOnSignals } from './stop-in-order';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DEMO_TENANT_ID = 'demo';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the embedded servers; everything else is in src/config.ts. */
@@ -41,14 +39,6 @@ const devSettings = z.object({
 const settings = devSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
 const STATE_FILE = path.join(DATA_DIR, 'dev.json');
-
-interface DemoTenant {
-  id: string;
-  name: string;
-  timeZone: string;
-  apiKey: string;
-  webhookSecret: string;
-}
 
 interface DevState {
   apiUrl: string;
@@ -66,47 +56,10 @@ interface DevState {
   demoTenant: DemoTenant;
 }
 
-async function previousState(): Promise<Partial<DevState>> {
-  try {
-    return JSON.parse(await readFile(STATE_FILE, 'utf8')) as Partial<DevState>;
-  } catch {
-    return {};
-  }
-}
-
-/** The demo tenant, created on first run; its API key is only known at creation, so it is kept in dev.json. */
-async function demoTenant(db: Db, timeZone: string, previous: Partial<DevState>): Promise<DemoTenant> {
-  const existing = await db.tenant.findUnique({ where: { id: DEMO_TENANT_ID } });
-  if (!existing) {
-    const created = await createTenant(db, { id: DEMO_TENANT_ID, name: 'Demo Clinic', timeZone });
-    return { ...created.tenant, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
-  }
-  let apiKey = previous.demoTenant?.apiKey;
-  const known = apiKey ? await db.apiKey.findUnique({ where: { keyHash: hashApiKey(apiKey) } }) : null;
-  if (!apiKey || !known || known.revokedAt) {
-    // dev.json was lost or its key revoked: issue a fresh key rather than guess.
-    apiKey = generateApiKey();
-    await db.apiKey.create({ data: { id: `k_${randomUUID()}`, tenantId: existing.id, name: 'dev', keyHash: hashApiKey(apiKey) } });
-  }
-  return { id: existing.id, name: existing.name, timeZone: existing.timeZone, apiKey, webhookSecret: existing.webhookSecret };
-}
-
 async function main(): Promise<void> {
   // The full settings are read once the embedded servers are up; the log level (and a bad setting) is known now.
   setLogLevel(loadConfig().ARO_LOG_LEVEL);
-  const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch((err: unknown) => log.error({ component: 'dev', err }, 'while stopping'));
-    }
-  };
-  let stopping: Promise<void> | undefined;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log.info({ component: 'dev', signal }, `${signal}: stopping`);
-      stopping ??= stopAll().then(() => process.exit(0));
-    });
-  }
+  const { stops, stopAll } = stopInOrderOnSignals('dev');
 
   try {
     await mkdir(DATA_DIR, { recursive: true, mode: 0o755 });
@@ -137,7 +90,7 @@ async function main(): Promise<void> {
       temporalUiUrl = temporal.uiUrl;
     }
 
-    const previous = await previousState();
+    const previous = await previousState<DevState>(STATE_FILE);
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
     const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('dev-1');
     const uiOrigins = [`http://127.0.0.1:${settings.ARO_DEV_TEMPORAL_UI_PORT}`, `http://localhost:${settings.ARO_DEV_TEMPORAL_UI_PORT}`];
@@ -164,7 +117,7 @@ async function main(): Promise<void> {
     }
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config), interceptors: tracingClientInterceptors() });
 
-    const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
+    const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous.demoTenant?.apiKey);
 
     const sdkMetrics = await installTemporalRuntime(config);
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });

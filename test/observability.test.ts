@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
-import { CLI_SCRIPT, SupervisedAroProcess } from './support/aro-processes';
+import { CLI_SCRIPT, SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { eventually } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, postSigned, randomSid } from './support/local-twilio';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';

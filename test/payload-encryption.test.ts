@@ -17,7 +17,7 @@ import { configureTwilio } from '../src/tenants/twilio-setup';
 import { freePort } from '../src/toolchain/free-port';
 import { inboundMessageSignal, snapshotQuery, type AppointmentSnapshot } from '../src/workflows/contracts';
 import { runWorkers } from '../worker';
-import { API_SCRIPT, WORKER_SCRIPT } from './support/aro-processes';
+import { API_SCRIPT, WORKER_SCRIPT } from '../src/toolchain/aro-processes';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, postSigned, randomSid } from './support/local-twilio';

@@ -52,7 +52,7 @@ export function createAppModule({ config, db, temporal, workers, sdkMetrics }: A
   const clinicContext = clinicContextFactory({ config, db });
   return {
     module: AppModule,
-    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions(clinicContext))],
+    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions(clinicContext)), CodecModule.forRoot(config)],
     controllers: [
       HealthController,
       MetricsController,

@@ -8,6 +8,7 @@ import { applyMigrations } from '../db/migrate';
 import { startPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 import { ensureTemporalCli } from './temporal-cli';
+import { freeClusterPorts, startTemporalClusterBeside, type RunningTemporalCluster } from './temporal-cluster';
 import { startTemporalDevServer, type RunningTemporalDevServer } from './temporal-dev-server';
 
 export interface ThrowawayDatabase {
@@ -122,4 +123,29 @@ export async function startThrowawayTemporal(options: ThrowawayTemporalOptions =
       await removeDir();
     },
   };
+}
+
+export type ThrowawayTemporalCluster = RunningTemporalCluster;
+
+/**
+ * The real Temporal server in its production shape — frontend, history, matching and worker as four
+ * processes, headless — persisting to databases of its own on `database`'s PostgreSQL server, on free
+ * ports; its configuration and logs in a temporary directory deleted by stop() (the databases go
+ * with the throwaway PostgreSQL).
+ */
+export async function startThrowawayTemporalCluster(database: ThrowawayDatabase): Promise<ThrowawayTemporalCluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'aro-temporal-cluster-'));
+  try {
+    const cluster = await startTemporalClusterBeside(database.databaseUrl, { dir, ports: await freeClusterPorts(false), namespace: 'default' });
+    return {
+      ...cluster,
+      stop: async () => {
+        await cluster.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

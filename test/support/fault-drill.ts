@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { appointmentWorkflowId, snapshotQuery } from '../../src/workflows/contracts';
 import { freePort } from '../../src/toolchain/free-port';
-import { CLI_SCRIPT, SupervisedAroProcess, type ProcessExit } from './aro-processes';
+import { CLI_SCRIPT, SupervisedAroProcess, type ProcessExit } from '../../src/toolchain/aro-processes';
 import { ClinicTraffic, type Answer, type Patient } from './clinic-traffic';
 import { countFigures, templateMatcher, type AppointmentRecord, type FaultFigures } from './fault-figures';
 import { graphqlClient } from './graphql-client';

@@ -1,5 +1,5 @@
-// Real servers for tests: the throwaway PostgreSQL and Temporal dev server the benchmarks use too
-// (src/toolchain/throwaway-servers.ts), and Temporal's time-skipping test server.
+// Real servers for tests: the throwaway PostgreSQL, Temporal dev server and Temporal cluster the
+// benchmarks use too (src/toolchain/throwaway-servers.ts), and Temporal's time-skipping test server.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerSearchAttributes } from '../../src/toolchain/search-attributes';
 import { ensureTestServer } from '../../src/toolchain/test-server';
@@ -8,8 +8,10 @@ import { testDataConverter } from './payload-keys';
 export {
   startThrowawayDatabase as startTestDatabase,
   startThrowawayTemporal as startTestTemporal,
+  startThrowawayTemporalCluster as startTestTemporalCluster,
   type ThrowawayDatabase as TestDatabase,
   type ThrowawayTemporal as TestTemporal,
+  type ThrowawayTemporalCluster as TestTemporalCluster,
 } from '../../src/toolchain/throwaway-servers';
 
 /** The SDK gives the Java server 5 seconds to listen, which a busy 2-core machine can miss: try again. */

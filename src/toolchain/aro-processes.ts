@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The compiled repository root (dist/), from dist/test/support. */
+/** The compiled repository root (dist/), from dist/src/toolchain. */
 export const DIST_ROOT = join(__dirname, '..', '..');
 
 export const API_SCRIPT = join(DIST_ROOT, 'src', 'api', 'main.js');
@@ -42,14 +42,21 @@ export class SupervisedAroProcess {
   private stopped = false;
   private readonly log: WriteStream;
 
+  /** `name` tells apart processes of one role (worker-1, worker-2): it names the log file. */
   constructor(
     readonly role: AroRole,
     private readonly env: Record<string, string>,
     logDir: string,
+    readonly name: string = role,
   ) {
     // A default port could be another run's process answering.
     if (!env[HEALTH_PORTS[role]]) throw new Error(`the ${role} process needs ${HEALTH_PORTS[role]} in its environment`);
-    this.log = createWriteStream(join(logDir, `${role}.log`), { flags: 'a' });
+    this.log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  }
+
+  /** The current process's id (a restart changes it); undefined before start(). Temporal names a worker `<pid>@<host>`. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** The file its stdout and stderr go to. */
