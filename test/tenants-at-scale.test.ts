@@ -18,10 +18,10 @@ import { poolTaskQueue, skillRoute, tenantPool, tenantShard, tenantTaskQueue } f
 import { createTenant } from '../src/tenants/create-tenant';
 import { changeTenantExecutor, nextExecutor } from '../src/tenants/tenant-executor';
 import { configureTwilio } from '../src/tenants/twilio-setup';
+import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId, ErrorType, type SendMessageCommand } from '../src/workflows/contracts';
 import { startAroStack, type AroStack } from './support/aro-stack';
-import { SupervisedAroProcess } from './support/aro-processes';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, randomSid, type LocalTwilioAccount } from './support/local-twilio';
 import { bookingSignature } from './support/signing';
@@ -272,7 +272,8 @@ describe('two sharded worker processes', function () {
           ARO_TENANT_SHARD: String(shard),
           ARO_LOG_LEVEL: 'error',
         },
-        mkdtempSync(join(logDir, `shard-${shard}-`)),
+        logDir,
+        `worker-shard-${shard}`,
       );
     }
     await Promise.all(workers.map((worker) => worker.start()));
