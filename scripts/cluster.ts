@@ -12,7 +12,7 @@ import { createPrisma } from '../src/db/prisma';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
-import { clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
+import { CLUSTER_MAX_CONNECTIONS, clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_SERVER_VERSION } from '../src/toolchain/temporal-server';
 import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
 import { stopInOrderOnSignals } from './stop-in-order';
@@ -60,7 +60,11 @@ async function main(): Promise<void> {
   const { stops, stopAll } = stopInOrderOnSignals('aro-cluster');
   try {
     await mkdir(LOG_DIR, { recursive: true, mode: 0o755 });
-    const pg = await startPostgres({ dataDir: path.join(CLUSTER_DIR, 'postgres'), port: settings.ARO_CLUSTER_PG_PORT });
+    const pg = await startPostgres({
+      dataDir: path.join(CLUSTER_DIR, 'postgres'),
+      port: settings.ARO_CLUSTER_PG_PORT,
+      maxConnections: CLUSTER_MAX_CONNECTIONS,
+    });
     stops.push(pg.stop);
     const databaseUrl = pg.databaseUrl;
     const applied = await applyMigrations(databaseUrl);
