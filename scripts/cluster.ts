@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     const namespace = loadConfig({ ...process.env, DATABASE_URL: databaseUrl }).TEMPORAL_NAMESPACE;
     console.log('[aro-cluster] starting the Temporal services (the first run builds the server, which takes minutes)');
     const temporal = await startTemporalClusterBeside(databaseUrl, {
-      dir: path.join(CLUSTER_DIR, 'temporal'),
+      // Its configuration goes to config/, its services' logs beside ARO's in logs/.
+      dir: CLUSTER_DIR,
       ports: clusterPortsFrom(settings.ARO_CLUSTER_TEMPORAL_PORT, settings.ARO_CLUSTER_TEMPORAL_UI_PORT),
       namespace,
     });
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       aro: aro.map(({ part, url }) => ({ name: part.name, pid: part.pid, url, logFile: path.join(LOG_DIR, `${part.name}.log`) })),
     };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-    const relative = (file: string) => path.relative(process.cwd(), file) || file;
+    const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
     console.log(
       [
         '',
@@ -131,8 +132,8 @@ async function main(): Promise<void> {
         `  demo tenant     ${tenant.id} (${tenant.timeZone})`,
         `    API key         ${tenant.apiKey}`,
         `    webhook secret  ${tenant.webhookSecret}`,
-        `  logs            ${relative(LOG_DIR)}`,
-        `  all of it in    ${relative(STATE_FILE)}`,
+        `  logs            ${shown(LOG_DIR)}`,
+        `  all of it in    ${shown(STATE_FILE)}`,
         `  book a demo appointment: node dist/scripts/demo-booking.js --cluster +14155550123`,
         '',
       ].join('\n'),
