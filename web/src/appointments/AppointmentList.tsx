@@ -116,7 +116,7 @@ function AppointmentListPage({ filter, after, first, last, empty, detail, onMore
   );
   const attention = (row: AppointmentRow) =>
     row.needsAttention ? (
-      <Badge color="red" variant="outline" size="sm">
+      <Badge color="red" variant="outline" size="sm" tt="none">
         Needs attention
       </Badge>
     ) : null;

@@ -54,6 +54,7 @@ export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
             to={p.path}
             end={p.path === '/'}
             label={p.nav}
+            variant="filled"
             rightSection={
               p.path === '/inbox' && waiting > 0 ? (
                 <Badge size="sm" color="red" aria-label={`${waiting} need attention`}>

@@ -65,7 +65,7 @@ function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
         <Group gap="xs" mt={-8}>
           <StatusBadge status={appointment.status} />
           {appointment.needsAttention && (
-            <Badge color="red" variant="outline">
+            <Badge color="red" variant="outline" tt="none">
               Needs attention
             </Badge>
           )}

@@ -74,7 +74,7 @@ export function StaffActions({ appointment }: { appointment: AppointmentDetail }
           {describeError(failure.error)}
         </Alert>
       )}
-      <Modal opened={cancelOpen} onClose={cancelDialog.close} title="Cancel this appointment?">
+      <Modal opened={cancelOpen} onClose={cancelDialog.close} title="Cancel this appointment?" closeButtonProps={{ 'aria-label': 'Close' }}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
