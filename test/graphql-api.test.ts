@@ -9,6 +9,7 @@ import { startAroStack, type AroStack } from './support/aro-stack';
 import { errorCode, graphqlClient, type GraphqlAnswer } from './support/graphql-client';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { bookingSignature } from './support/signing';
+import { subscribeOverSse } from './support/sse-subscription';
 
 const ZONE = 'Europe/Madrid';
 const OPERATOR_KEY = generateOperatorKey();
@@ -18,7 +19,7 @@ const APPOINTMENT_FIELDS = `
   patient { name phone locale }
   nextTouch { at kind template }
   timeline { at kind detail }
-  messages { at direction channel body status kind }`;
+  messages { at direction channel body status kind errorCode }`;
 
 describe('clinic GraphQL API end to end', function () {
   this.timeout(120_000);
@@ -29,7 +30,7 @@ describe('clinic GraphQL API end to end', function () {
 
   before(async function () {
     this.timeout(15 * 60_000);
-    stack = await startAroStack({ ARO_OPERATOR_KEY: OPERATOR_KEY });
+    stack = await startAroStack({ ARO_OPERATOR_KEY: OPERATOR_KEY, ARO_DEV_MODE: '1' });
     graphql = graphqlClient(stack.url);
   });
 
@@ -353,6 +354,234 @@ describe('clinic GraphQL API end to end', function () {
     assert.equal(stats.messagesSent, 8);
     const backwards = await clinicGql(`{ stats(from: "2030-01-02T00:00:00Z", to: "2030-01-01T00:00:00Z") { appointments } }`);
     assert.equal(backwards.errors![0].extensions.fields[0].field, 'to');
+  });
+
+  /** Plays the patient's SMS reply as the dev route does. */
+  async function patientReplies(phone: string, body: string) {
+    const res = await fetch(`${stack.url}/dev/inbound/${clinic.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: phone, body }),
+    });
+    assert.equal(res.status, 202);
+  }
+
+  const liveAppointment = (externalId: string, check: (a: any) => boolean, what: string) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    eventually(async () => ok(await clinicGql(`{ appointment(externalId: "${externalId}") { ${APPOINTMENT_FIELDS} } }`)).appointment, check, what);
+
+  it('staff write to the patient: sent now, in the thread and counted; blank, opted-out and another appointment\'s opt-out refused', async () => {
+    const phone = uniquePhone();
+    ok(await createAppointment('msg-1', firstDay.set({ hour: 16 }), 'Rosa Díaz', phone));
+    ok(await createAppointment('msg-2', firstDay.plus({ days: 3 }).set({ hour: 16 }), 'Rosa Díaz', phone));
+    await bookingConfirmed('msg-1');
+    await bookingConfirmed('msg-2');
+    const usageBefore = await stack.db.messageUsage.aggregate({ where: { tenantId: clinic.id }, _sum: { messages: true } });
+
+    const blank = await clinicGql(`mutation { sendMessage(externalId: "msg-1", body: "   ") { status } }`);
+    assert.equal(errorCode(blank), 'BAD_USER_INPUT');
+    assert.deepEqual(blank.errors![0].extensions.fields, [{ field: 'body', message: 'must not be blank' }]);
+    const long = await clinicGql(`mutation($body: String!) { sendMessage(externalId: "msg-1", body: $body) { status } }`, { body: 'x'.repeat(1601) });
+    assert.equal(long.errors![0].extensions.fields[0].field, 'body');
+    assert.equal(errorCode(await clinicGql(`mutation { sendMessage(externalId: "nope", body: "hi") { status } }`)), 'NOT_FOUND');
+
+    const words = 'Hola Rosa, trae la tarjeta sanitaria, por favor.';
+    const sent = ok(
+      await clinicGql(`mutation($body: String!) { sendMessage(externalId: "msg-1", body: $body) { ${APPOINTMENT_FIELDS} } }`, { body: words }),
+    ).sendMessage;
+    const staffMessage = sent.messages.find((m: { kind: string }) => m.kind === 'staff_message');
+    assert.deepEqual(
+      { ...staffMessage, at: undefined },
+      { at: undefined, direction: 'OUTBOUND', channel: 'SMS', body: words, status: 'delivered', kind: 'staff_message', errorCode: null },
+      'the answer carries the message as sent, with its delivery status',
+    );
+    assert.ok(sent.timeline.some((t: { kind: string; detail: string }) => t.kind === 'staff.message' && t.detail === 'by default'));
+    const row = await stack.db.message.findFirstOrThrow({ where: { tenantId: clinic.id, kind: 'staff_message' } });
+    assert.equal(row.urgency, 'transactional');
+    assert.equal(row.toPhone, phone);
+    const usageAfter = await stack.db.messageUsage.aggregate({ where: { tenantId: clinic.id }, _sum: { messages: true } });
+    assert.equal(usageAfter._sum.messages, (usageBefore._sum.messages ?? 0) + 1, 'counted against the plan like every message');
+
+    // STOP goes to the nearer appointment, msg-1; msg-2's lifecycle has not heard of it, the consent ledger has.
+    await patientReplies(phone, 'STOP');
+    await liveAppointment('msg-1', (a) => a.timeline.some((t: { kind: string }) => t.kind === 'consent.opt_out'), 'the opt-out in msg-1');
+    const optedOut = await clinicGql(`mutation { sendMessage(externalId: "msg-1", body: "Are you there?") { status } }`);
+    assert.equal(errorCode(optedOut), 'PATIENT_OPTED_OUT');
+    assert.equal(optedOut.errors![0].message, 'cannot send a message: the patient has opted out of messages');
+    const viaOther = await clinicGql(`mutation { sendMessage(externalId: "msg-2", body: "Are you there?") { status } }`);
+    assert.equal(errorCode(viaOther), 'PATIENT_OPTED_OUT', "the send skill reads the phone's consent");
+    assert.equal(await stack.db.message.count({ where: { tenantId: clinic.id, kind: 'staff_message' } }), 1, 'nothing more was sent');
+  });
+
+  it("dev mode's patient phone: each phone's conversation as the patient sees it, and a reply played from it", async () => {
+    const phones = ok(await clinicGql(`{ devPhones { phone patientName messages { direction body at } } }`)).devPhones;
+    const rosa = phones.find((p: { patientName: string }) => p.patientName === 'Rosa Díaz');
+    assert.ok(rosa, 'the phone of msg-1 and msg-2');
+    assert.match(rosa.phone, /^\+1555\d{7}$/, 'unmasked: it is a dev tool');
+    assert.deepEqual(
+      rosa.messages.slice(-3).map((m: { direction: string; body: string }) => [m.direction, m.body]),
+      [
+        ['to_patient', 'Hola Rosa, trae la tarjeta sanitaria, por favor.'],
+        ['from_patient', 'STOP'],
+        ['to_patient', rosa.messages[rosa.messages.length - 1].body],
+      ],
+    );
+    assert.match(rosa.messages[rosa.messages.length - 1].body, /no recibirá más mensajes|no more messages/i, 'the opt-out confirmed');
+    const times = rosa.messages.map((m: { at: string }) => Date.parse(m.at));
+    assert.deepEqual(times, [...times].sort((x: number, y: number) => x - y), 'oldest first');
+
+    assert.equal(ok(await clinicGql(`mutation($p: String!) { devPatientReply(phone: $p, body: "START") }`, { p: rosa.phone })).devPatientReply, true);
+    await eventually(
+      () => stack.db.contact.findFirstOrThrow({ where: { tenantId: clinic.id, phone: rosa.phone } }),
+      (c) => !c.optedOut,
+      'the patient opted in again by the played reply',
+    );
+    assert.equal(ok(await clinicGql(`mutation { devPatientReply(phone: "+15550000001", body: "hello?") }`)).devPatientReply, false, 'no appointment');
+    const bad = await clinicGql(`mutation { devPatientReply(phone: "555-0100", body: "") }`);
+    assert.deepEqual(bad.errors![0].extensions.fields.map((f: { field: string }) => f.field), ['phone', 'body']);
+  });
+
+  it('the front desk marks attendance: the follow-up is planned; a second mark, a cancelled visit and an early no-show are refused', async () => {
+    ok(await createAppointment('visit-1', firstDay.set({ hour: 17 }), 'Ana Ruiz'));
+    ok(await createAppointment('visit-2', DateTime.now().minus({ minutes: 5 }), 'Luis Vera'));
+    await bookingConfirmed('visit-1');
+
+    const early = await clinicGql(`mutation { markAttendance(externalId: "visit-1", outcome: NO_SHOW) { status } }`);
+    assert.equal(errorCode(early), 'INVALID_TRANSITION');
+    assert.equal(early.errors![0].message, 'cannot mark a no-show: the appointment has not started yet');
+
+    const attended = ok(await clinicGql(`mutation { markAttendance(externalId: "visit-1", outcome: ATTENDED) { ${APPOINTMENT_FIELDS} } }`)).markAttendance;
+    assert.equal(attended.status, 'COMPLETED');
+    assert.ok(attended.timeline.some((t: { kind: string; detail: string }) => t.kind === 'appointment.completed' && t.detail === 'by default'));
+    assert.equal(attended.nextTouch?.kind, 'REVIEW_REQUEST', 'the review request is planned');
+    const again = await clinicGql(`mutation { markAttendance(externalId: "visit-1", outcome: NO_SHOW) { status } }`);
+    assert.equal(errorCode(again), 'INVALID_TRANSITION');
+    assert.equal(again.errors![0].message, 'cannot mark attendance: attendance is recorded already (completed)');
+
+    const missed = ok(await clinicGql(`mutation { markAttendance(externalId: "visit-2", outcome: NO_SHOW) { status } }`)).markAttendance;
+    assert.equal(missed.status, 'NO_SHOW');
+    await projected('visit-2', 'no_show');
+
+    const cancelled = await clinicGql(`mutation { markAttendance(externalId: "gql-2", outcome: ATTENDED) { status } }`);
+    assert.equal(errorCode(cancelled), 'INVALID_TRANSITION');
+    assert.equal(cancelled.errors![0].message, 'cannot mark attendance: the appointment is cancelled and its lifecycle has ended');
+  });
+
+  it('the list shows why an appointment needs attention; staff resolve it, live or after the lifecycle has ended', async () => {
+    const phone = uniquePhone();
+    ok(await createAppointment('inbox-1', firstDay.set({ hour: 18 }), 'Eva Mora', phone));
+    await bookingConfirmed('inbox-1');
+    await patientReplies(phone, '¿Hay aparcamiento cerca?');
+    await patientReplies(phone, '¿Y puedo ir con mi hija?');
+    const listed = await eventually(
+      async () => ok(await clinicGql(`{ appointments(filter: { needsAttention: true }) { nodes { externalId attentionReasons } } }`)).appointments.nodes,
+      (nodes: { externalId: string; attentionReasons: string[] }[]) => nodes.some((n) => n.externalId === 'inbox-1' && n.attentionReasons.length === 2),
+      'both replies listed as reasons in the projection',
+    );
+    const reasons: string[] = listed.find((n: { externalId: string }) => n.externalId === "inbox-1")!.attentionReasons;
+    assert.ok(reasons.every((r) => r.startsWith('reply:')), JSON.stringify(reasons));
+
+    const unknown = await clinicGql(`mutation { resolveAttention(externalId: "inbox-1", reason: "unconfirmed") { status } }`);
+    assert.equal(errorCode(unknown), 'INVALID_TRANSITION');
+    assert.equal(unknown.errors![0].message, `cannot resolve "unconfirmed": the appointment needs attention for ${reasons.join(', ')}`);
+    const one = ok(
+      await clinicGql(`mutation($r: String) { resolveAttention(externalId: "inbox-1", reason: $r) { needsAttention attentionReasons } }`, { r: reasons[0] }),
+    ).resolveAttention;
+    assert.deepEqual(one, { needsAttention: true, attentionReasons: [reasons[1]] });
+    await eventually(
+      () => stack.db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId: clinic.id, externalId: 'inbox-1' } } }),
+      (r) => r.attentionReasons.length === 1,
+      'a change of reasons alone reaches the projection',
+    );
+    const all = ok(
+      await clinicGql(`mutation { resolveAttention(externalId: "inbox-1", note: "llamada, todo aclarado") { needsAttention attentionReasons timeline { kind detail } } }`),
+    ).resolveAttention;
+    assert.deepEqual([all.needsAttention, all.attentionReasons], [false, []]);
+    assert.deepEqual(
+      all.timeline.filter((t: { kind: string }) => t.kind === 'attention.resolved').map((t: { detail: string }) => t.detail),
+      [`${reasons[0]} by default`, `${reasons[1]} by default: llamada, todo aclarado`],
+    );
+    await eventually(
+      () => stack.db.appointment.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId: clinic.id, externalId: 'inbox-1' } } }),
+      (r) => !r.needsAttention && r.attentionReasons.length === 0,
+      'the projection cleared',
+    );
+    assert.equal(errorCode(await clinicGql(`mutation { resolveAttention(externalId: "inbox-1") { status } }`)), 'INVALID_TRANSITION');
+
+    // A reply after the patient cancelled: the lifecycle has ended, the row still needs a person.
+    const other = uniquePhone();
+    ok(await createAppointment('inbox-2', firstDay.set({ hour: 19 }), 'Iván Paz', other));
+    await bookingConfirmed('inbox-2');
+    await patientReplies(other, '¿Tienen cita con el dermatólogo?');
+    await liveAppointment('inbox-2', (a) => a.needsAttention, 'the question needs a person');
+    ok(await clinicGql(`mutation { cancelAppointment(externalId: "inbox-2", reason: "duplicate booking") { status } }`));
+    await liveAppointment('inbox-2', (a) => a.source === 'PROJECTION', 'the lifecycle ended');
+    const ended = ok(
+      await clinicGql(`mutation { resolveAttention(externalId: "inbox-2", reason: "reply", note: "answered by phone") { ${APPOINTMENT_FIELDS} } }`),
+    ).resolveAttention;
+    assert.equal(ended.source, 'PROJECTION');
+    assert.deepEqual([ended.needsAttention, ended.attentionReasons], [false, []]);
+    const resolvedLine = ended.timeline[ended.timeline.length - 1];
+    assert.equal(resolvedLine.kind, 'attention.resolved');
+    assert.match(resolvedLine.detail, /^reply:\S+ by default: answered by phone$/);
+    assert.equal(errorCode(await clinicGql(`mutation { resolveAttention(externalId: "inbox-2") { status } }`)), 'INVALID_TRANSITION');
+  });
+
+  it('a staff message in the clinic\'s quiet hours is refused with when they end', async () => {
+    ok(await createAppointment('quiet-1', firstDay.set({ hour: 20 }), 'Sara Gil'));
+    await bookingConfirmed('quiet-1');
+    const now = DateTime.now().setZone(ZONE);
+    const quietHours = { start: now.minus({ hours: 1 }).toFormat('HH:mm'), end: now.plus({ hours: 1 }).toFormat('HH:mm') };
+    ok(await clinicGql(`mutation($q: QuietHoursInput) { updatePolicy(input: { quietHours: $q }) { policyVersion } }`, { q: quietHours }));
+    try {
+      const quiet = await clinicGql(`mutation { sendMessage(externalId: "quiet-1", body: "Good night") { status } }`);
+      assert.equal(errorCode(quiet), 'QUIET_HOURS');
+      assert.equal(quiet.errors![0].extensions.until, now.plus({ hours: 1 }).set({ second: 0, millisecond: 0 }).toUTC().toISO());
+      assert.match(quiet.errors![0].message, new RegExp(`last until ${quietHours.end}`));
+      assert.equal(await stack.db.message.count({ where: { tenantId: clinic.id, kind: 'staff_message', body: 'Good night' } }), 0);
+    } finally {
+      ok(await clinicGql(`mutation { updatePolicy(input: { quietHours: null }) { policyVersion } }`));
+    }
+    ok(await clinicGql(`mutation { sendMessage(externalId: "quiet-1", body: "Good night") { status } }`));
+  });
+
+  it("streams the clinic's activity over SSE: a reply and its appointment's change arrive live, another clinic hears nothing", async () => {
+    type Activity = { data?: { clinicActivity: { externalId: string; kind: string; at: string } }; errors?: { extensions: { code: string } }[] };
+    const stream = `${stack.url}/graphql/stream`;
+    const query = `subscription { clinicActivity { externalId kind at } }`;
+    const other = ok(
+      await graphql(OPERATOR_KEY, `mutation { createTenant(input: { name: "Clínica Sur", timeZone: "Europe/Madrid" }) { apiKey } }`),
+    ).createTenant.apiKey as string;
+
+    const refused = await subscribeOverSse(stream, 'aro_not-a-key', query);
+    assert.equal(refused.status, 401);
+    assert.deepEqual(refused.refusal, { errors: [{ message: 'send a valid API key as "Authorization: Bearer <key>"', extensions: { code: 'UNAUTHENTICATED' } }] });
+    const notSubscription = await subscribeOverSse(stream, clinic.apiKey, `{ me { id } }`);
+    assert.equal(notSubscription.status, 400);
+
+    const phone = uniquePhone();
+    ok(await createAppointment('live-1', firstDay.set({ hour: 11, minute: 30 }), 'Nora Vidal', phone));
+    await bookingConfirmed('live-1');
+    const mine = await subscribeOverSse<Activity>(stream, clinic.apiKey, query);
+    const theirs = await subscribeOverSse<Activity>(stream, other, query);
+    try {
+      assert.equal(mine.status, 200);
+      assert.equal(theirs.status, 200);
+      await patientReplies(phone, 'Sí, confirmo');
+      const reply = await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'reply');
+      assert.ok(Date.parse(reply.data!.clinicActivity.at) > 0);
+      // The reply confirms it: the projection's change follows, then the acknowledgement and its receipt.
+      await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'appointment');
+      await mine.waitFor((e) => e.data?.clinicActivity.kind === 'delivery_status');
+      await projected('live-1', 'confirmed');
+      // Clinic Sur's stream is open and live, yet it heard nothing of Clínica Norte's activity.
+      ok(await graphql(other, `mutation { createAppointment(input: { externalId: "sur-1", startsAt: "${firstDay.set({ hour: 9 }).toISO()}", patient: { name: "Sol", phone: "${uniquePhone()}" } }) { status } }`));
+      await theirs.waitFor((e) => e.data?.clinicActivity.externalId === 'sur-1');
+      assert.ok(theirs.received.every((e) => e.data?.clinicActivity.externalId === 'sur-1'), JSON.stringify(theirs.received));
+      assert.ok(!mine.received.some((e) => e.data?.clinicActivity.externalId === 'sur-1'));
+    } finally {
+      mine.close();
+      theirs.close();
+    }
   });
 
   it('refuses queries that are too deep or too costly before running them', async () => {

@@ -90,6 +90,8 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
       }),
     ).stats;
     assert.equal(stats.appointments, 1);
+    const phones = ok(await graphql(b.key, `{ devPhones { phone } }`)).devPhones;
+    assert.ok(phones.length === 1 && phones[0].phone !== a.phone, "B's own patient's phone only");
     const preview = await graphql(b.key, `{ templatePreview(input: { kind: "a_only" }) { body } }`);
     assert.equal(errorCode(preview), 'NOT_FOUND');
     const templates = ok(await graphql(b.key, `{ me { templates { kind } apiKeys { id } } }`)).me;
@@ -102,6 +104,9 @@ describe('clinic GraphQL API: tenant isolation and keys', function () {
       `mutation { confirmAppointment(externalId: "a-1") { status } }`,
       `mutation { cancelAppointment(externalId: "a-1", reason: "not yours") { status } }`,
       `mutation { resendReminder(externalId: "a-1") { status } }`,
+      `mutation { sendMessage(externalId: "a-1", body: "not yours") { status } }`,
+      `mutation { markAttendance(externalId: "a-1", outcome: ATTENDED) { status } }`,
+      `mutation { resolveAttention(externalId: "a-1", note: "not yours") { status } }`,
       `mutation { revokeApiKey(id: "${a.keyId}") }`,
     ]) {
       assert.equal(errorCode(await graphql(b.key, mutation)), 'NOT_FOUND', mutation);

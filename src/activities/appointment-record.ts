@@ -84,6 +84,7 @@ export function createAppointmentStateRecord({ db }: { db: Db }) {
         location: a.location ?? null,
         nextTouchAt: next?.at ?? null,
         nextTouchKind: next?.kind ?? null,
+        attentionReasons: s.attentionReasons,
       },
       timeline: [],
       audit: cmd.audit,

@@ -3,17 +3,20 @@
 // between touches, so every side effect happens in one place and in a replayable order. A timer
 // watches the next touch; events do not cancel it, and it changes only when that instant moves.
 import {
+  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
   LIFECYCLE_VERSION,
+  STAFF_MESSAGE_MAX_LENGTH,
   attendanceSignal,
   bookingCancelledSignal,
   bookingUpdatedSignal,
@@ -21,7 +24,10 @@ import {
   confirmUpdate,
   deliveryStatusSignal,
   inboundMessageSignal,
+  markAttendanceUpdate,
   resendReminderUpdate,
+  resolveAttentionUpdate,
+  sendMessageUpdate,
   snapshotQuery,
   type AppointmentSnapshot,
   type AttendanceSignal,
@@ -30,9 +36,20 @@ import {
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
-  type StaffAction,
+  ErrorType,
 } from './contracts';
-import { onAttendance, onBooking, onCancelledByBooking, onDelivery, onStaff, type StaffEvent } from './booking-events';
+import { attentionToResolve } from '../domain/attention-reasons';
+import {
+  OPTED_OUT,
+  attendanceRefusal,
+  onAttendance,
+  onBooking,
+  onCancelledByBooking,
+  onDelivery,
+  onStaff,
+  type StaffEvent,
+  type StaffRefusal,
+} from './booking-events';
 import { LifecycleActions } from './lifecycle-actions';
 import { LifecycleState } from './lifecycle-state';
 import { onInbound } from './reply-handling';
@@ -41,6 +58,10 @@ import { appointmentLifecycleV1 } from './v1/appointment-lifecycle-v1';
 import type { LifecycleInputV1 } from './v1/lifecycle-state-v1';
 
 const DEFAULT_HISTORY_LIMIT = 10_000;
+/** The projection records why the appointment needs attention, so a change of reasons alone is written too. */
+export const ATTENTION_REASONS_PATCH = 'projection-attention-reasons';
+/** Longest note staff may leave when they resolve what needed attention. */
+const RESOLVE_NOTE_MAX_LENGTH = 500;
 
 type LifecycleEvent =
   | { type: 'booking'; payload: BookingUpdatedSignal }
@@ -49,6 +70,9 @@ type LifecycleEvent =
   | { type: 'delivery'; payload: DeliveryStatusSignal }
   | { type: 'attendance'; payload: AttendanceSignal }
   | ({ type: 'staff' } & StaffEvent);
+
+/** A staff event as queued: without the id, which the handler assigns. */
+type StaffRequest = StaffEvent extends infer E ? (E extends StaffEvent ? Omit<E, 'id'> : never) : never;
 
 export async function appointmentLifecycle(input: LifecycleInput | LifecycleInputV1): Promise<AppointmentSnapshot> {
   // Runs started before version 2 replay and finish on the code they started with.
@@ -102,8 +126,11 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
   const state = input.carried ? new LifecycleState(input.carried) : LifecycleState.fresh(input.appointment, input.projected ?? null);
   const lc = new LifecycleActions(input, state);
   const events: LifecycleEvent[] = [];
-  const finishedStaffActions = new Set<number>();
+  /** Staff actions the loop has acted on, with the refusal when it could not do them. */
+  const finishedStaffActions = new Map<number, StaffRefusal | undefined>();
   let staffActionCount = 0;
+  // Only asked when the reasons alone changed, so histories from before the change replay as they were.
+  state.recordsAttentionReasons = () => patched(ATTENTION_REASONS_PATCH);
   const snapshot = () => state.snapshot(lc.workflowId, tenantId, policy.version);
 
   // ---------------------------------------------------------------------------------------------
@@ -116,10 +143,13 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
   setHandler(attendanceSignal, (payload) => void events.push({ type: 'attendance', payload }));
   setHandler(snapshotQuery, snapshot);
 
-  const staffAction = async (action: StaffEvent['action'], by: StaffAction, reason?: string) => {
+  const staffAction = async (request: StaffRequest) => {
     const id = ++staffActionCount;
-    events.push({ type: 'staff', id, action, by, reason });
+    events.push({ type: 'staff', id, ...request } as LifecycleEvent);
     await condition(() => finishedStaffActions.has(id));
+    const refusal = finishedStaffActions.get(id);
+    finishedStaffActions.delete(id);
+    if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
     return snapshot();
   };
   const refuseWhenClosed = (action: string) => {
@@ -127,16 +157,55 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
       throw new Error(`cannot ${action}: the appointment is ${state.status}`);
     }
   };
-  setHandler(confirmUpdate, (by) => staffAction('confirm', by), {
+  const refuseWhenEnded = (action: string) => {
+    if (state.closed) throw new Error(`cannot ${action}: the appointment's lifecycle has ended (${state.status})`);
+  };
+  setHandler(confirmUpdate, (by) => staffAction({ action: 'confirm', by }), {
     validator: (_by) => refuseWhenClosed('confirm'),
   });
-  setHandler(cancelUpdate, (by) => staffAction('cancel', by, by.reason), {
+  setHandler(cancelUpdate, (by) => staffAction({ action: 'cancel', by, reason: by.reason }), {
     validator: (_by) => refuseWhenClosed('cancel'),
   });
-  setHandler(resendReminderUpdate, (by) => staffAction('resendReminder', by), {
+  setHandler(resendReminderUpdate, (by) => staffAction({ action: 'resendReminder', by }), {
     validator: (_by) => {
       refuseWhenClosed('resend a reminder');
       if (state.optedOut) throw new Error('cannot resend a reminder: the patient has opted out of messages');
+    },
+  });
+  // A reply is allowed after the visit too (while the follow-up keeps the lifecycle open).
+  setHandler(sendMessageUpdate, ({ actor, body }) => staffAction({ action: 'sendMessage', by: { actor }, body }), {
+    validator: ({ body }) => {
+      refuseWhenEnded('send a message');
+      if (typeof body !== 'string' || body.trim() === '' || body.length > STAFF_MESSAGE_MAX_LENGTH) {
+        throw ApplicationFailure.create({
+          type: ErrorType.InvalidCommand,
+          message: `body: must be 1 to ${STAFF_MESSAGE_MAX_LENGTH} characters of text`,
+          nonRetryable: true,
+        });
+      }
+      if (state.optedOut) throw ApplicationFailure.create({ ...OPTED_OUT, nonRetryable: true });
+    },
+  });
+  setHandler(markAttendanceUpdate, ({ actor, outcome }) => staffAction({ action: 'markAttendance', by: { actor }, outcome }), {
+    validator: ({ outcome }) => {
+      refuseWhenEnded('mark attendance');
+      if (outcome !== 'completed' && outcome !== 'no_show') throw new Error(`cannot mark attendance: unknown outcome ${String(outcome)}`);
+      const refusal = attendanceRefusal({ state });
+      if (refusal) throw new Error(`cannot mark attendance: ${refusal}`);
+      // A patient may check in early; nobody has missed a visit that has not begun.
+      if (outcome === 'no_show' && Date.now() < Date.parse(state.appointment.startsAt)) {
+        throw new Error('cannot mark a no-show: the appointment has not started yet');
+      }
+    },
+  });
+  setHandler(resolveAttentionUpdate, ({ actor, reason, note }) => staffAction({ action: 'resolveAttention', by: { actor }, reason, note }), {
+    validator: ({ reason, note }) => {
+      refuseWhenEnded('resolve attention');
+      if (note !== undefined && (typeof note !== 'string' || note.length > RESOLVE_NOTE_MAX_LENGTH)) {
+        throw new Error(`note: must be at most ${RESOLVE_NOTE_MAX_LENGTH} characters`);
+      }
+      const resolved = attentionToResolve(state.needsAttention, reason);
+      if (typeof resolved === 'string') throw new Error(resolved);
     },
   });
 
@@ -154,10 +223,11 @@ async function runLifecycle(input: LifecycleInput): Promise<AppointmentSnapshot>
         case 'attendance':
           return await onAttendance(lc, e.payload);
         case 'staff':
-          return await onStaff(lc, e);
+          finishedStaffActions.set(e.id, await onStaff(lc, e));
+          return;
       }
     } finally {
-      if (e.type === 'staff') finishedStaffActions.add(e.id);
+      if (e.type === 'staff' && !finishedStaffActions.has(e.id)) finishedStaffActions.set(e.id, undefined);
     }
   }
 

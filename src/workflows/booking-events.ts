@@ -1,16 +1,35 @@
 // What the booking system, the provider and the clinic's staff tell a lifecycle: booking changes
 // (in the order they happened, not the order they arrived), cancellations, attendance, delivery
 // receipts and staff actions.
+import { attentionToResolve, describeResolution } from '../domain/attention-reasons';
 import { advancesDelivery, isDeliveryFailure } from '../domain/delivery-status';
-import type { AttendanceSignal, BookingCancelledSignal, BookingUpdatedSignal, DeliveryStatusSignal, StaffAction } from './contracts';
+import {
+  ErrorType,
+  STAFF_MESSAGE_KIND,
+  type AttendanceSignal,
+  type BookingCancelledSignal,
+  type BookingUpdatedSignal,
+  type DeliveryStatusSignal,
+  type StaffAction,
+} from './contracts';
 import type { LifecycleActions } from './lifecycle-actions';
 
-export interface StaffEvent {
-  id: number;
-  action: 'confirm' | 'cancel' | 'resendReminder';
-  by: StaffAction;
-  reason?: string;
+export type StaffEvent = { id: number; by: StaffAction } & (
+  | { action: 'confirm' | 'resendReminder' }
+  | { action: 'cancel'; reason?: string }
+  | { action: 'sendMessage'; body: string }
+  | { action: 'markAttendance'; outcome: 'completed' | 'no_show' }
+  | { action: 'resolveAttention'; reason?: string; note?: string }
+);
+
+/** Why the loop could not do what staff asked (the state changed after the validator let it in): the update fails with it. */
+export interface StaffRefusal {
+  type: (typeof ErrorType)[keyof typeof ErrorType];
+  message: string;
 }
+
+/** No staff message reaches a patient who has opted out. */
+export const OPTED_OUT: StaffRefusal = { type: ErrorType.PatientOptedOut, message: 'cannot send a message: the patient has opted out of messages' };
 
 /**
  * Whether a booking system's event happened before the last change applied; such an event is
@@ -68,19 +87,33 @@ export async function onCancelledByBooking(lc: LifecycleActions, e: BookingCance
 export async function onAttendance(lc: LifecycleActions, e: AttendanceSignal): Promise<void> {
   const { state } = lc;
   if (!state.firstSighting(`attendance:${e.eventId}`)) return;
-  if (state.status === 'cancelled' || state.attendance) {
+  if (attendanceRefusal(lc)) {
     lc.note('attendance.ignored', `${e.outcome} reported after ${state.attendance ?? state.status}`);
     return;
   }
-  state.attendance = e.outcome;
-  state.status = e.outcome;
+  await recordVisit(lc, e.outcome, { eventId: e.eventId });
+}
+
+/** Why attendance can no longer be recorded: a cancelled appointment, or one whose visit is recorded already. */
+export function attendanceRefusal(lc: Pick<LifecycleActions, 'state'>): string | undefined {
+  const { state } = lc;
+  if (state.status === 'cancelled') return 'the appointment is cancelled';
+  if (state.attendance) return `attendance is recorded already (${state.attendance})`;
+  return undefined;
+}
+
+/** The visit happened (or not): the rest of the plan goes, the follow-up is planned; nothing left closes the lifecycle. */
+async function recordVisit(lc: LifecycleActions, outcome: 'completed' | 'no_show', detail: Record<string, unknown>, actor?: string): Promise<void> {
+  const { state } = lc;
+  state.attendance = outcome;
+  state.status = outcome;
   state.cancelPending('visit took place');
   state.clearAttention('unconfirmed');
   state.cancelQuestion = undefined;
-  lc.note(`appointment.${e.outcome}`);
-  lc.audit(`appointment.${e.outcome}`, { eventId: e.eventId });
+  lc.note(`appointment.${outcome}`, actor ? `by ${actor}` : undefined);
+  lc.audit(`appointment.${outcome}`, detail, actor);
   state.planRevision++;
-  if (!(await lc.planFollowUp(e.outcome))) state.closed = true;
+  if (!(await lc.planFollowUp(outcome))) state.closed = true;
 }
 
 export async function onDelivery(lc: LifecycleActions, e: DeliveryStatusSignal): Promise<void> {
@@ -94,10 +127,18 @@ export async function onDelivery(lc: LifecycleActions, e: DeliveryStatusSignal):
   if (isDeliveryFailure(e.status)) await lc.deliveryFailed(message, e.status, e.errorCode);
 }
 
-export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<void> {
+export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<StaffRefusal | undefined> {
   const { state } = lc;
   const actor = e.by.actor;
-  // Re-check: the state may have changed between validation and this turn of the loop.
+  // Re-checked here too: the state may have changed between validation and this turn of the loop.
+  if (e.action === 'sendMessage') return sendStaffMessage(lc, actor, e.body);
+  if (e.action === 'resolveAttention') return resolveAttention(lc, actor, e.reason, e.note);
+  if (e.action === 'markAttendance') {
+    const refusal = attendanceRefusal(lc);
+    if (refusal) return { type: ErrorType.InvalidTransition, message: `cannot mark attendance: ${refusal}` };
+    await recordVisit(lc, e.outcome, { by: actor }, actor);
+    return undefined;
+  }
   if (state.isClosedStatus) {
     lc.note(`staff.${e.action}.ignored`, `appointment already ${state.status}`);
     return;
@@ -120,6 +161,36 @@ export async function onStaff(lc: LifecycleActions, e: StaffEvent): Promise<void
       state.status = 'awaiting_confirmation';
     }
   }
+  return undefined;
+}
+
+/**
+ * Staff's reply to the patient: through the send skill like every message (so it is in the thread,
+ * counted, and its receipts apply), as an answer the patient needs now (transactional: no frequency
+ * cap or plan hold; the API refuses it in quiet hours). An opt-out is never overridden.
+ */
+async function sendStaffMessage(lc: LifecycleActions, actor: string, body: string): Promise<StaffRefusal | undefined> {
+  const { state } = lc;
+  if (state.optedOut) return OPTED_OUT;
+  const step = `staff_message:${state.nextSeq}`;
+  lc.note('staff.message', `by ${actor}`);
+  lc.audit('staff.message', { by: actor, commandId: `${lc.workflowId}:${step}` }, actor);
+  const result = await lc.send(step, STAFF_MESSAGE_KIND, 'sms', 'transactional', { text: body });
+  if (result.sent) return undefined;
+  // Opted out on another appointment of the same phone: the consent ledger says so, the send skill refused.
+  if (result.refused === 'opted_out') return OPTED_OUT;
+  return { type: ErrorType.MessageNotSent, message: `the message was not sent: ${result.failure ?? result.refused}` };
+}
+
+/** A person has dealt with it: the reasons go (one, every one of a kind, or all), the timeline says who and why. */
+function resolveAttention(lc: LifecycleActions, actor: string, reason: string | undefined, note: string | undefined): StaffRefusal | undefined {
+  const { state } = lc;
+  const resolved = attentionToResolve(state.needsAttention, reason);
+  if (typeof resolved === 'string') return { type: ErrorType.InvalidTransition, message: resolved };
+  state.clearAttention(...resolved);
+  lc.note('attention.resolved', describeResolution(resolved, actor, note));
+  lc.audit('attention.resolved', { by: actor, reasons: resolved, ...(note ? { note } : {}) }, actor);
+  return undefined;
 }
 
 /** A confirmed appointment has no confirmation deadline left to watch: its timer need not fire. */

@@ -3,6 +3,7 @@
 // add a new version instead of editing one in place.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SkillRoute } from '../routing/tenant-task-queue';
 
 export const WORKFLOW_TYPE = 'appointmentLifecycle';
 export const DEFAULT_CORE_TASK_QUEUE = 'aro-core';
@@ -149,6 +150,11 @@ export interface LifecycleInput {
   carried?: CarriedState;
   /** History length at which the workflow continues as new even if the server does not suggest it. */
   historyLimit?: number;
+  /**
+   * Where the skills run, routed by the starter (src/routing/tenant-task-queue.ts) and kept across
+   * continue-as-new; absent (lifecycles started before pools existed): the tenant's own queue.
+   */
+  skillRoute?: SkillRoute;
 }
 
 export type TouchKind =
@@ -318,9 +324,31 @@ export interface CancelAction extends StaffAction {
   reason?: string;
 }
 
+/** Staff's own words to the patient, sent by SMS as written (no template). */
+export interface StaffMessageAction extends StaffAction {
+  body: string;
+}
+/** Staff say whether the patient came (the booking system's checked_in / no_show, from the front desk). */
+export interface AttendanceAction extends StaffAction {
+  outcome: 'completed' | 'no_show';
+}
+/** A person has dealt with what needed attention: one reason (or every reason of a kind, e.g. "reply"), or all. */
+export interface ResolveAttentionAction extends StaffAction {
+  reason?: string;
+  note?: string;
+}
+
+/** What carriers deliver as one SMS at most (ten concatenated segments). */
+export const STAFF_MESSAGE_MAX_LENGTH = 1600;
+/** The Message kind of staff's own words (no template of that name is ever rendered). */
+export const STAFF_MESSAGE_KIND = 'staff_message';
+
 export const confirmUpdate = defineUpdate<AppointmentSnapshot, [StaffAction]>('confirm');
 export const cancelUpdate = defineUpdate<AppointmentSnapshot, [CancelAction]>('cancel');
 export const resendReminderUpdate = defineUpdate<AppointmentSnapshot, [StaffAction]>('resendReminder');
+export const sendMessageUpdate = defineUpdate<AppointmentSnapshot, [StaffMessageAction]>('sendMessage');
+export const markAttendanceUpdate = defineUpdate<AppointmentSnapshot, [AttendanceAction]>('markAttendance');
+export const resolveAttentionUpdate = defineUpdate<AppointmentSnapshot, [ResolveAttentionAction]>('resolveAttention');
 
 export const snapshotQuery = defineQuery<AppointmentSnapshot>('snapshot');
 
@@ -336,6 +364,12 @@ export const ErrorType = {
   InvalidCommand: 'InvalidCommandError',
   /** A staff action not allowed in the appointment's current state. */
   InvalidTransition: 'InvalidTransitionError',
+  /** A staff message to a patient who has opted out of messages. */
+  PatientOptedOut: 'PatientOptedOutError',
+  /** A staff message the provider refused or could not take (the thread shows it failed). */
+  MessageNotSent: 'MessageNotSentError',
+  /** A pooled tenant's send came before its turn under the tenant's rate: retried when due. */
+  TenantPaced: 'TenantPacedError',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +402,8 @@ export interface SendMessageCommand {
   variables?: Record<string, string>;
   /** reschedule_link: the day or time the patient proposed (UTC instant or clinic-local date), passed to the booking page. */
   rescheduleProposal?: string;
+  /** Staff's own words (template STAFF_MESSAGE_KIND): sent as written instead of a rendered template. */
+  text?: string;
 }
 
 export type SendOutcome =
@@ -489,6 +525,8 @@ export interface AppointmentProjection {
   location: string | null;
   nextTouchAt: string | null;
   nextTouchKind: TouchKind | null;
+  /** Why it needs attention (absent in rows recorded before the projection kept them). */
+  attentionReasons?: string[];
 }
 
 /** One recordAppointment: what changed since the last one. Every part is idempotent by its key. */

@@ -27,6 +27,7 @@ import {
   type MessageUrgency,
   type PlanFollowUpCommand,
   type SendMessageCommand,
+  type SendOutcome,
   type TouchPlanResult,
 } from './contracts';
 import type { LifecycleState } from './lifecycle-state';
@@ -37,6 +38,10 @@ const RECORD_RETRY_MS = 60_000;
 export interface SendResult {
   sent: boolean;
   retryAt?: string;
+  /** Why the send skill held it back (opted out, quiet hours, frequency cap, plan limit). */
+  refused?: Extract<SendOutcome, { status: 'refused' }>['reason'];
+  /** Why it failed for good (the provider refused it, or retries ran out). */
+  failure?: string;
 }
 
 // Bookkeeping touches only ARO's own database and runs beside the workflow: no round trip through
@@ -56,8 +61,11 @@ export class LifecycleActions {
     readonly state: LifecycleState,
   ) {
     this.tenantId = input.tenantId;
+    const route = input.skillRoute ?? { taskQueue: tenantTaskQueue(input.tenantId) };
     this.skills = proxyActivities<SkillActivities>({
-      taskQueue: tenantTaskQueue(input.tenantId),
+      taskQueue: route.taskQueue,
+      // In a pool the server dispatches round-robin across tenants: one clinic's burst waits its turn.
+      ...(route.fairnessKey ? { priority: { fairnessKey: route.fairnessKey } } : {}),
       startToCloseTimeout: '1m',
       // A reminder that cannot go out within the hour is stale: give up and tell the clinic.
       scheduleToCloseTimeout: '1h',
@@ -96,7 +104,7 @@ export class LifecycleActions {
     template: string,
     channel: Channel,
     urgency: MessageUrgency,
-    options: Pick<SendMessageCommand, 'rescheduleProposal'> = {},
+    options: Pick<SendMessageCommand, 'rescheduleProposal' | 'text'> = {},
   ): Promise<SendResult> {
     const { state, policy } = this;
     // The send skill reads consent from the database: a change decided here must be there first.
@@ -130,7 +138,7 @@ export class LifecycleActions {
         this.note('message.held', `${template}: ${outcome.reason}${outcome.detail ? ` (${outcome.detail})` : ''}`);
         // The clinic's allowance is spent: the patient was not reminded, so staff must know.
         if (outcome.reason === 'plan_limit') state.raiseAttention(`plan_limit:${template}`);
-        return { sent: false, retryAt: outcome.retryAt };
+        return { sent: false, retryAt: outcome.retryAt, refused: outcome.reason };
       }
       const message: MessageEntry = {
         at,
@@ -160,7 +168,7 @@ export class LifecycleActions {
       }
       state.raiseAttention(`delivery_failed:${template}`);
       this.audit('message.failed', { template, reason });
-      return { sent: false };
+      return { sent: false, failure: reason };
     }
   }
 

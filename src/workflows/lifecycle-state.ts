@@ -24,6 +24,19 @@ const RECENT_FINISHED_TOUCHES = 12;
 /** Past this many unrecorded timeline and audit entries, the database is told even if nothing else changed. */
 const UNRECORDED_ENTRIES_LIMIT = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The projection's single values, compared one by one (its list of attention reasons is compared apart). */
+const PROJECTED_VALUES = [
+  'externalId',
+  'status',
+  'needsAttention',
+  'startsAt',
+  'patientName',
+  'patientPhone',
+  'provider',
+  'location',
+  'nextTouchAt',
+  'nextTouchKind',
+] as const satisfies readonly Exclude<keyof AppointmentProjection, 'attentionReasons'>[];
 
 // The carried fields are declared once, in CarriedState; the class adds the rules over them.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -33,6 +46,11 @@ export interface LifecycleState extends CarriedState {}
 export class LifecycleState {
   /** Set when the lifecycle has nothing left to do; the workflow then completes. */
   closed = false;
+  /**
+   * Whether a change of attention reasons alone is written to the projection. The workflow asks a
+   * patch, as runs recorded before the projection kept the reasons wrote nothing for such a change.
+   */
+  recordsAttentionReasons: () => boolean = () => false;
 
   constructor(carried: CarriedState) {
     Object.assign(this, carried);
@@ -64,7 +82,7 @@ export class LifecycleState {
   /** What continue-as-new hands to the next run: everything but the per-run flag. */
   carry(): CarriedState {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { closed, ...carried } = this;
+    const { closed, recordsAttentionReasons, ...carried } = this;
     return carried;
   }
 
@@ -166,7 +184,9 @@ export class LifecycleState {
   projectionChanged(nowMs: number): boolean {
     const now = this.projection(nowMs);
     const recorded = this.recorded;
-    return recorded === null || (Object.keys(now) as (keyof AppointmentProjection)[]).some((k) => now[k] !== recorded[k]);
+    if (recorded === null || PROJECTED_VALUES.some((k) => now[k] !== recorded[k])) return true;
+    const reasons = (p: AppointmentProjection) => (p.attentionReasons ?? []).join('\n');
+    return reasons(now) !== reasons(recorded) && this.recordsAttentionReasons();
   }
 
   /**
@@ -187,6 +207,7 @@ export class LifecycleState {
       location: a.location ?? null,
       nextTouchAt: next?.at ?? null,
       nextTouchKind: next?.kind ?? null,
+      attentionReasons: [...this.needsAttention],
     };
   }
 

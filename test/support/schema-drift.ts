@@ -96,7 +96,11 @@ function columnDefault(model: Model, field: Field): string | null {
   const value = field.default;
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return unsupported(`the list default of ${model.name}.${field.name}`);
+  if (Array.isArray(value)) {
+    // Prisma writes an empty list as ARRAY[]::<type>[]; its cast goes like every literal's (below).
+    if (value.length > 0) unsupported(`the non-empty list default of ${model.name}.${field.name}`);
+    return 'ARRAY[]';
+  }
   const fn = value as { name: string; args: ReadonlyArray<string | number> };
   switch (fn.name) {
     case 'now':
@@ -151,7 +155,8 @@ export function expectedFacts(schema: string): string[] {
       if (field.kind === 'unsupported') unsupported(`the Unsupported type of ${model.name}.${field.name}`);
       if (field.kind !== 'object') {
         const column = field.dbName ?? field.name;
-        facts.push(columnFact(table, column, columnType(model, field), field.isRequired, columnDefault(model, field)));
+        // Prisma creates list columns without NOT NULL (a list is never optional in the schema).
+        facts.push(columnFact(table, column, columnType(model, field), field.isRequired && !field.isList, columnDefault(model, field)));
         continue;
       }
       const from = field.relationFromFields ?? [];

@@ -10,6 +10,7 @@ export function summaryFromProjection(row: ProjectedAppointment): AppointmentSum
     externalId: row.externalId,
     status: row.status as AppointmentStatus,
     needsAttention: row.needsAttention,
+    attentionReasons: row.attentionReasons,
     startsAt: row.startsAt,
     patient: { name: row.patientName, phone: row.patientPhone, locale: null },
     provider: row.provider,
@@ -51,19 +52,22 @@ export function appointmentFromSnapshot(s: AppointmentSnapshot, stored: StoredTi
 
 /**
  * What the API records about a lifecycle after it has ended (a late booking event, answered
- * "ignored"): the workflow can no longer put it in its timeline, so the view adds it from the audit log.
+ * "ignored"; staff resolving what still needed attention): the workflow can no longer put it in its
+ * timeline, so the view adds it from the audit log.
  */
-const RECORDED_AFTER_CLOSE = new Set(['booking.ignored']);
+function recordedAfterClose(e: AuditEvent): boolean {
+  // The workflow's own entries carry its dedupe key; the API's, written after the end, none.
+  return e.action === 'booking.ignored' || (e.action === 'attention.resolved' && e.dedupeKey === null);
+}
 
 /** A closed appointment: its last projected state, its stored timeline (the audit trail for version-1 runs), its stored messages. */
 export function appointmentFromProjection(row: ProjectedAppointment, stored: StoredTimelineEntry[], audit: AuditEvent[], messages: Message[]): Appointment {
   return {
     ...summaryFromProjection(row),
     durationMinutes: null,
-    attentionReasons: [],
     timeline:
       stored.length > 0
-        ? [...stored.map(storedEntry), ...audit.filter((e) => RECORDED_AFTER_CLOSE.has(e.action)).map(auditEntry)]
+        ? [...stored.map(storedEntry), ...audit.filter(recordedAfterClose).map(auditEntry)]
         : audit.map(auditEntry),
     messages: messages.map(storedMessage),
     source: AppointmentSourceValue.PROJECTION,
@@ -83,6 +87,7 @@ function storedMessage(m: Message) {
     body: m.body,
     status: m.status,
     kind: m.kind,
+    errorCode: m.errorCode,
   };
 }
 
@@ -92,9 +97,10 @@ function auditEntry(e: AuditEvent) {
 
 /** The audit entry's actor when it is not ARO itself, as the workflow's own timeline says "by <actor>"; which event a late one was. */
 function auditDetail(e: AuditEvent): string | null {
-  if (RECORDED_AFTER_CLOSE.has(e.action)) {
+  if (e.action === 'booking.ignored') {
     const late = e.detail as { eventType?: string; eventId?: string };
     return `${late.eventType} ${late.eventId}`;
   }
+  if (recordedAfterClose(e)) return (e.detail as { description?: string }).description ?? null;
   return e.actor === 'aro' ? null : `by ${e.actor}`;
 }

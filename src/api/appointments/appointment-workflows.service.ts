@@ -11,7 +11,13 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type SearchAttributePair, type SignalDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  WorkflowIdReusePolicy,
+  type SearchAttributePair,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import type { AroConfig } from '../../config';
 import {
   WORKFLOW_TYPE,
@@ -23,22 +29,24 @@ import {
   confirmUpdate,
   deliveryStatusSignal,
   inboundMessageSignal,
+  markAttendanceUpdate,
   resendReminderUpdate,
+  resolveAttentionUpdate,
   searchAttributes,
+  sendMessageUpdate,
   snapshotQuery,
   type AppointmentSnapshot,
   type AppointmentStatus,
-  type CancelAction,
   type AttendanceSignal,
   type BookingCancelledSignal,
   type BookingUpdatedSignal,
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
-  type StaffAction,
 } from '../../workflows/contracts';
 import { writeProjection } from '../../db/appointment-projection';
 import type { Db } from '../../db/prisma';
+import type { Prisma } from '../../generated/prisma/client';
 import { RetryLaterError } from '../http/retry-later';
 import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
 
@@ -63,11 +71,17 @@ export class TemporalUnavailableError extends RetryLaterError {
 export interface LifecycleAnswer {
   workflowId: string;
   lifecycle: 'running' | 'closed' | 'never_started';
+  /** Whether the caller's `alongside` write was made, with the appointment's first projection row. */
+  wroteAlongside?: boolean;
 }
 
 /** The workflow refused a staff action (its validator or handler said why, e.g. "cannot cancel: the appointment is completed"). */
 export class StaffActionRefusedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The failure's type (ErrorType), when the workflow gave one. */
+    readonly type: string | undefined,
+  ) {
     super(message);
     this.name = 'StaffActionRefusedError';
   }
@@ -83,8 +97,18 @@ export function initialSearchAttributes(input: LifecycleInput): SearchAttributeP
   ];
 }
 
-const staffUpdates = { confirm: confirmUpdate, cancel: cancelUpdate, resendReminder: resendReminderUpdate } as const;
-export type StaffActionName = keyof typeof staffUpdates;
+const staffUpdates = {
+  confirm: confirmUpdate,
+  cancel: cancelUpdate,
+  resendReminder: resendReminderUpdate,
+  sendMessage: sendMessageUpdate,
+  markAttendance: markAttendanceUpdate,
+  resolveAttention: resolveAttentionUpdate,
+} as const;
+type StaffUpdates = typeof staffUpdates;
+export type StaffActionName = keyof StaffUpdates;
+/** What each staff update takes (who, and what the action needs). */
+export type StaffActionArgs<A extends StaffActionName> = StaffUpdates[A] extends UpdateDefinition<AppointmentSnapshot, [infer T]> ? T : never;
 
 @Injectable()
 export class AppointmentWorkflows {
@@ -99,24 +123,25 @@ export class AppointmentWorkflows {
     this.openWorkflows = new WorkflowClient({
       connection: temporal.connection,
       namespace: temporal.options.namespace,
+      dataConverter: temporal.options.dataConverter,
       queryRejectCondition: QueryRejectCondition.NOT_OPEN,
     });
   }
 
   /**
    * A new booking: starts its lifecycle in one round trip. Only when the workflow id exists already
-   * (the event raced an update, or is a retry) does it fall back to updateBooking.
+   * (the event raced an update, or is a retry) does it fall back to updateBooking. `alongside`: a
+   * write made with the first projection row once the lifecycle runs (see writeProjection).
    */
-  async book(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+  async book(input: LifecycleInput, eventId: string, alongside?: Prisma.Sql): Promise<LifecycleAnswer> {
     const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
     try {
       await this.call('start', () => this.temporal.workflow.start(WORKFLOW_TYPE, this.startOptions(workflowId, input)));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return this.updateBooking(input, eventId);
+      return this.updateBooking(input, eventId, alongside);
     }
-    await this.writeFirstProjection(workflowId, input);
-    return { workflowId, lifecycle: 'running' };
+    return { workflowId, lifecycle: 'running', wroteAlongside: await this.writeFirstProjection(workflowId, input, alongside) };
   }
 
   /**
@@ -124,7 +149,7 @@ export class AppointmentWorkflows {
    * yet. Atomic in Temporal, so a created and an updated event racing cannot start two; a lifecycle
    * that has closed is never started again.
    */
-  async updateBooking(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+  async updateBooking(input: LifecycleInput, eventId: string, alongside?: Prisma.Sql): Promise<LifecycleAnswer> {
     const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
     const signal: BookingUpdatedSignal = {
       eventId,
@@ -145,17 +170,18 @@ export class AppointmentWorkflows {
       throw err;
     }
     // Signal-with-start may have started it (an update that overtook its created event).
-    await this.writeFirstProjection(workflowId, input);
-    return { workflowId, lifecycle: 'running' };
+    return { workflowId, lifecycle: 'running', wroteAlongside: await this.writeFirstProjection(workflowId, input, alongside) };
   }
 
   /**
    * The row the workflow counts on (input.projected); a revision-0 write never overwrites the
    * workflow's own. Written after the Temporal call, outside any transaction: should it fail, the
-   * caller answers "try again" and the retry writes it.
+   * caller answers "try again" and the retry writes it. Whether `alongside` was written with it.
    */
-  private async writeFirstProjection(workflowId: string, input: LifecycleInput): Promise<void> {
-    if (input.projected) await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected });
+  private async writeFirstProjection(workflowId: string, input: LifecycleInput, alongside: Prisma.Sql | undefined): Promise<boolean> {
+    if (!input.projected) return false;
+    await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected }, alongside);
+    return alongside !== undefined;
   }
 
   cancelBooking(tenantId: string, externalId: string, cancelled: BookingCancelledSignal): Promise<LifecycleAnswer> {
@@ -192,12 +218,16 @@ export class AppointmentWorkflows {
    * StaffActionRefusedError when the workflow refuses it and WorkflowNotFoundError when the
    * lifecycle has closed or never started.
    */
-  async staffAction(tenantId: string, externalId: string, action: StaffActionName, by: StaffAction | CancelAction): Promise<AppointmentSnapshot> {
+  async staffAction<A extends StaffActionName>(tenantId: string, externalId: string, action: A, args: StaffActionArgs<A>): Promise<AppointmentSnapshot> {
     const handle = this.temporal.workflow.getHandle(appointmentWorkflowId(tenantId, externalId));
+    const update = staffUpdates[action] as UpdateDefinition<AppointmentSnapshot, [StaffActionArgs<A>]>;
     try {
-      return await this.call(action, () => handle.executeUpdate(staffUpdates[action] as typeof cancelUpdate, { args: [by] }));
+      return await this.call(action, () => handle.executeUpdate(update, { args: [args] }));
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new StaffActionRefusedError(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) {
+        const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        throw new StaffActionRefusedError(err.cause?.message ?? err.message, type ?? undefined);
+      }
       throw err;
     }
   }

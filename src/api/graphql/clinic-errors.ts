@@ -19,6 +19,12 @@ export const ClinicErrorCode = {
   Conflict: 'CONFLICT',
   /** A staff action the appointment's state does not allow (the workflow's validator said no). */
   InvalidTransition: 'INVALID_TRANSITION',
+  /** A message to a patient who has opted out of messages (STOP): nothing was sent. */
+  PatientOptedOut: 'PATIENT_OPTED_OUT',
+  /** A message during the clinic's quiet hours: nothing was sent; `extensions.until` says when they end. */
+  QuietHours: 'QUIET_HOURS',
+  /** The provider refused the message or could not take it: it is in the thread as failed. */
+  MessageNotSent: 'MESSAGE_NOT_SENT',
   QueryTooDeep: 'QUERY_TOO_DEEP',
   QueryTooComplex: 'QUERY_TOO_COMPLEX',
   TemporalUnavailable: 'TEMPORAL_UNAVAILABLE',
@@ -61,9 +67,9 @@ export function invalidInput(fields: FieldError[], extensions: Record<string, un
   return new ClinicError(ClinicErrorCode.BadUserInput, summary, { fields, ...extensions });
 }
 
-/** A zod schema's issues as fields under `prefix` (the argument's name, e.g. `input`). */
-export function fieldsFromZod(issues: z.ZodError['issues'], prefix: string): FieldError[] {
-  return issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+/** A zod schema's issues as fields under `prefix` (the argument's name, e.g. `input`; none for a schema over the arguments). */
+export function fieldsFromZod(issues: z.ZodError['issues'], prefix?: string): FieldError[] {
+  return issues.map((issue) => ({ field: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.'), message: issue.message }));
 }
 
 const logger = new Logger('graphql');

@@ -58,8 +58,11 @@ export class AppointmentMessage {
   @Field({ description: 'Delivery status: pending, queued, sent, delivered, read, failed, undelivered; received for replies.' })
   status!: string;
 
-  @Field(() => String, { nullable: true, description: 'The template an outbound message was written from.' })
+  @Field(() => String, { nullable: true, description: 'The template an outbound message was written from; staff_message for staff\'s own words.' })
   kind!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The provider's error code when it could not deliver the message (e.g. Twilio's 30003)." })
+  errorCode!: string | null;
 }
 
 @ObjectType({ description: 'An appointment in a list, read from the database projection of its workflow.' })
@@ -72,6 +75,13 @@ export class AppointmentSummary {
 
   @Field({ description: 'Someone at the clinic should look: an unanswerable reply, a failed delivery, no confirmation near the start.' })
   needsAttention!: boolean;
+
+  @Field(() => [String], {
+    description:
+      'Why it needs attention: unconfirmed, reschedule_requested, reply:<message id> (a reply for a person; reply:more past twenty), ' +
+      'delivery_failed:<template>, plan_limit:<template>, planning_failed, cancel_keyword. Empty when nothing does.',
+  })
+  attentionReasons!: string[];
 
   @Field()
   startsAt!: Date;
@@ -93,9 +103,6 @@ export class AppointmentSummary {
 export class Appointment extends AppointmentSummary {
   @Field(() => Int, { nullable: true, description: 'Unknown (null) when read from the projection.' })
   durationMinutes!: number | null;
-
-  @Field(() => [String], { description: 'Why it needs attention, e.g. unconfirmed, reply:<message id>, delivery_failed:<template>; empty when read from the projection.' })
-  attentionReasons!: string[];
 
   @Field(() => [TimelineEntry], { description: 'From the workflow when live; from the audit log once closed.' })
   timeline!: TimelineEntry[];

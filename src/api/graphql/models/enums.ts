@@ -13,6 +13,12 @@ export enum AppointmentStatusValue {
 }
 registerEnumType(AppointmentStatusValue, { name: 'AppointmentStatus' });
 
+export enum AttendanceOutcomeValue {
+  ATTENDED = 'completed',
+  NO_SHOW = 'no_show',
+}
+registerEnumType(AttendanceOutcomeValue, { name: 'AttendanceOutcome', description: 'Whether the patient came to the visit.' });
+
 export enum ChannelValue {
   SMS = 'sms',
   WHATSAPP = 'whatsapp',

@@ -10,6 +10,7 @@ import { AppointmentFilter } from '../dto/appointment-filter.input';
 import { PageArgs } from '../dto/page.args';
 import { InputValidationPipe } from '../input-validation.pipe';
 import { Appointment, AppointmentConnection } from '../models/appointment.model';
+import { AttendanceOutcomeValue } from '../models/enums';
 import type { ConnectionShape } from '../models/connection.model';
 import type { AppointmentSummary } from '../models/appointment.model';
 import { pageComplexity } from '../query-limits.plugin';
@@ -60,5 +61,46 @@ export class AppointmentResolver {
   @Mutation(() => Appointment, { description: 'Sends the confirm-request reminder again now.' })
   resendReminder(@ClinicKey() caller: TenantCaller, @Args(externalIdArg) externalId: string): Promise<Appointment> {
     return this.staff.act(caller, externalId, 'resendReminder');
+  }
+
+  @Mutation(() => Appointment, {
+    description:
+      "Staff reply to the patient in free text (SMS, up to 1600 characters), sent now and recorded in the thread (kind staff_message). " +
+      'PATIENT_OPTED_OUT when the patient has opted out; QUIET_HOURS (extensions.until) during the clinic\'s quiet hours, when nothing is held back ' +
+      'for later; MESSAGE_NOT_SENT when the provider refused it; INVALID_TRANSITION once the lifecycle has ended.',
+  })
+  sendMessage(
+    @ClinicKey() caller: TenantCaller,
+    @Args(externalIdArg) externalId: string,
+    @Args('body', { type: () => String }) body: string,
+  ): Promise<Appointment> {
+    return this.staff.sendMessage(caller, externalId, body);
+  }
+
+  @Mutation(() => Appointment, {
+    description:
+      'The front desk says whether the patient came: the follow-up (review request or rebook) is planned as for the booking system\'s check-in or no-show. ' +
+      'INVALID_TRANSITION once cancelled or already marked, and for a no-show before the start.',
+  })
+  markAttendance(
+    @ClinicKey() caller: TenantCaller,
+    @Args(externalIdArg) externalId: string,
+    @Args('outcome', { type: () => AttendanceOutcomeValue }) outcome: AttendanceOutcomeValue,
+  ): Promise<Appointment> {
+    return this.staff.markAttendance(caller, externalId, outcome);
+  }
+
+  @Mutation(() => Appointment, {
+    description:
+      'A person has dealt with it: clears the attention reasons (all, or the one given: an exact reason such as reply:<id>, or a kind such as reply), ' +
+      'recorded in the timeline with the note. Works after the lifecycle has ended too. INVALID_TRANSITION when the reason is not among them.',
+  })
+  resolveAttention(
+    @ClinicKey() caller: TenantCaller,
+    @Args(externalIdArg) externalId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @Args('note', { type: () => String, nullable: true }) note: string | null,
+  ): Promise<Appointment> {
+    return this.staff.resolveAttention(caller, externalId, reason, note);
   }
 }
