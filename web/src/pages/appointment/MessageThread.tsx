@@ -38,6 +38,7 @@ export function MessageThread({ messages, patientName }: { messages: Appointment
               {fromClinic && (
                 <Badge size="sm" variant="dot" tt="none" color={delivery.color}>
                   {delivery.label}
+                  {m.errorCode ? ` (error ${m.errorCode})` : ''}
                 </Badge>
               )}
             </Group>
