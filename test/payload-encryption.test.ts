@@ -186,11 +186,13 @@ describe('payload keys: settings', () => {
     for (const script of [API_SCRIPT, WORKER_SCRIPT]) {
       const env = { PATH: process.env.PATH, DATABASE_URL: 'postgresql://aro@127.0.0.1:1/aro', TEMPORAL_ADDRESS: '127.0.0.1:1' };
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr += d));
+      // The refusal is the process's last log line (JSON on stdout); stderr would carry a crash.
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      assert.equal(code, 1, stderr);
-      assert.match(stderr.replace(/\n/g, ' '), refusal);
+      assert.equal(code, 1, output);
+      assert.match(output.replace(/\n/g, ' '), refusal);
     }
   });
 });

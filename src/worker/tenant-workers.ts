@@ -61,6 +61,7 @@ export class TenantWorkers {
             opts.createWorker({
               connection: opts.connection,
               namespace: opts.namespace,
+              dataConverter: opts.dataConverter,
               taskQueue,
               activities,
               maxConcurrentActivityTaskExecutions: opts.poolMaxConcurrentActivities,
