@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { AppointmentPage } from './pages/appointment/AppointmentPage';
 import { InboxPage } from './pages/inbox/InboxPage';
+import { PhonePage } from './pages/phone/PhonePage';
 import { TodayPage } from './pages/today/TodayPage';
 
 export interface AppPage {
@@ -17,4 +18,5 @@ export const pages: AppPage[] = [
   { path: '/', nav: 'Today', element: <TodayPage /> },
   { path: '/inbox', nav: 'Inbox', element: <InboxPage /> },
   { path: '/appointments/:externalId', element: <AppointmentPage /> },
+  { path: '/phone', nav: 'Patient phone', devOnly: true, element: <PhonePage /> },
 ];
