@@ -1,8 +1,9 @@
 // The worker process: the core worker (appointment workflows and bookkeeping on aro-core) and
 // one executor worker per tenant queue (skills). `npm run worker` runs it against DATABASE_URL
 // and TEMPORAL_ADDRESS; `npm run dev` runs it in-process. Every Worker is supervised (restarted
-// when it fails); the process answers probes and scrapes on ARO_WORKER_HTTP_PORT.
-import { NativeConnection, Runtime } from '@temporalio/worker';
+// when it fails); the process answers probes and scrapes on ARO_WORKER_HTTP_PORT, logs JSON lines and,
+// when configured, exports traces.
+import { NativeConnection } from '@temporalio/worker';
 import { createBookkeepingActivities } from './src/activities';
 import { createDevOutbox } from './src/activities/providers/dev-outbox';
 import type { MessagingProvider } from './src/activities/providers/messaging-provider';
@@ -10,6 +11,10 @@ import { createTwilioProvider } from './src/activities/providers/twilio';
 import { loadConfig, type AroConfig } from './src/config';
 import { createPrisma, type Db } from './src/db/prisma';
 import { credentialCipher } from './src/secrets/credential-cipher';
+import { log, setLogLevel } from './src/telemetry/logger';
+import { installTemporalRuntime } from './src/telemetry/temporal-runtime';
+import { startTracing, tracedWorkers, type Tracing } from './src/telemetry/tracing';
+import { aroDataConverter, requirePayloadEncryption } from './src/temporal/data-converter';
 import { SupervisedWorker, type WorkerStatuses } from './src/worker/supervised-worker';
 import { TenantWorkers } from './src/worker/tenant-workers';
 import { createTemporalWorker, type WorkerFactory } from './src/worker/worker-factory';
@@ -26,6 +31,8 @@ export interface RunWorkersOptions {
   maxCachedWorkflows?: number;
   /** Builds each Worker; Temporal's Worker.create unless given. */
   createWorker?: WorkerFactory;
+  /** Where the workers' spans go; absent, none are exported. */
+  tracing?: Tracing;
 }
 
 export interface RunningWorkers extends WorkerStatuses {
@@ -42,7 +49,8 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
     twilio: createTwilioProvider({ apiBaseUrl: config.ARO_TWILIO_API_URL, timeoutMs: config.ARO_TWILIO_TIMEOUT_MS }),
     ...opts.providers,
   };
-  const createWorker = opts.createWorker ?? createTemporalWorker;
+  const createWorker = tracedWorkers(opts.createWorker ?? createTemporalWorker, opts.tracing);
+  const dataConverter = aroDataConverter(config);
   const bundle = await workflowBundle();
   const core = new SupervisedWorker({
     taskQueue: config.ARO_CORE_TASK_QUEUE,
@@ -52,6 +60,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.ARO_CORE_TASK_QUEUE,
         workflowBundle: bundle,
+        dataConverter,
         activities: createBookkeepingActivities({ db }),
         maxCachedWorkflows: opts.maxCachedWorkflows,
       }),
@@ -65,15 +74,20 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
   const tenants = new TenantWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
     deps: {
       db,
       providers,
       cipher: credentialCipher(config),
       publicUrl: config.ARO_PUBLIC_URL,
       planLimits: config.ARO_PLAN_LIMITS,
+      tenantCacheTtlMs: config.ARO_TENANT_CACHE_TTL_MS,
     },
     refreshMs: config.ARO_TENANT_REFRESH_MS,
     createWorker,
+    shard: { count: config.ARO_TENANT_SHARDS, index: config.ARO_TENANT_SHARD },
+    pools: config.ARO_TENANT_POOLS,
+    poolMaxConcurrentActivities: config.ARO_POOL_MAX_CONCURRENT_ACTIVITIES,
   });
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => (stopped = resolve));
@@ -93,27 +107,30 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  setLogLevel(config.ARO_LOG_LEVEL);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (or run `npm run dev`)');
+  requirePayloadEncryption(config);
   const db = createPrisma(config.DATABASE_URL);
-  // The process's own signal handlers stop the supervisors, which stop their Workers; Temporal's
-  // runtime stopping the Workers behind their back would read as failures to restart.
-  Runtime.install({ shutdownSignals: [] });
+  const sdkMetrics = await installTemporalRuntime(config);
+  const tracing = startTracing(config, 'aro-worker');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workers = await runWorkers({ config, db, connection });
-  const http = await startWorkerHttp({ workers, port: config.ARO_WORKER_HTTP_PORT });
-  console.log(
-    `[aro-worker] polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} tenant queue(s); probes and metrics on ${http.url}`,
+  const workers = await runWorkers({ config, db, connection, tracing });
+  const http = await startWorkerHttp({ workers, sdkMetrics, port: config.ARO_WORKER_HTTP_PORT });
+  log.info(
+    { component: 'worker', taskQueues: [config.ARO_CORE_TASK_QUEUE, ...workers.tenants.taskQueues], url: http.url },
+    `polling ${config.ARO_CORE_TASK_QUEUE} and ${workers.tenants.taskQueues.length} skill queue(s) (shard ${config.ARO_TENANT_SHARD} of ${config.ARO_TENANT_SHARDS}); probes and metrics on ${http.url}`,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void workers.shutdown());
   await workers.done;
   await http.close();
+  await tracing?.shutdown();
   await connection.close();
   await db.$disconnect();
 }
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(err);
+    log.fatal({ component: 'worker', err }, 'the worker stopped');
     process.exit(1);
   });
 }

@@ -1,9 +1,11 @@
 // `npm run bench`: ARO against bare Temporal in one run (docs/benchmarks.md explains every figure).
 // Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]]
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchmarksDoc } from './benchmarks-doc';
+import { CLUSTER_SECTION } from './cluster-report';
+import { keepingSection } from './doc-sections';
 import { textReport } from './report';
 import { runBench } from './run-bench';
 import { BENCH_SIZES } from './sizes';
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
   if (values['write-docs']) {
     await mkdir(dirname(DOCS_FILE), { recursive: true });
-    await writeFile(DOCS_FILE, benchmarksDoc(report, values.note));
+    const previous = await readFile(DOCS_FILE, 'utf8').catch(() => '');
+    await writeFile(DOCS_FILE, keepingSection(benchmarksDoc(report, values.note), previous, CLUSTER_SECTION));
     progress(`wrote ${DOCS_FILE}`);
   }
 }

@@ -7,6 +7,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { startApi } from '../src/api/main';
 import { loadConfig } from '../src/config';
 import { createPrisma } from '../src/db/prisma';
+import { aroDataConverter } from '../src/temporal/data-converter';
 import { runWorkers } from '../worker';
 import * as bareActivities from './baseline/bare-activities';
 
@@ -43,7 +44,7 @@ async function startPart(kind: string, maxCachedWorkflows: number): Promise<Runn
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
     const db = createPrisma(config.DATABASE_URL);
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
     const api = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
     let stopped: () => void = () => {};
     const done = new Promise<void>((resolve) => (stopped = resolve));

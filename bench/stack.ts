@@ -6,9 +6,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
-import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
+import { TEMPORAL_SERVER_VERSION } from '../src/toolchain/temporal-server';
+import { startThrowawayDatabase, startThrowawayTemporal, startThrowawayTemporalCluster } from '../src/toolchain/throwaway-servers';
 import { graphqlClient } from '../test/support/graphql-client';
 import { bookingSignature } from '../test/support/signing';
 import { startBenchProcess, type BenchProcess } from './processes';
@@ -37,9 +41,11 @@ export interface BenchStack {
   db: Db;
   temporal: Client;
   temporalVersion: string;
-  /** The Temporal dev server's process id, for its CPU time and peak RSS. */
+  /** The Temporal dev server's process id, for its CPU time and peak RSS (on a cluster: the history service's). */
   temporalPid: number;
   processes: { api: BenchProcess; aroWorker: BenchProcess; bareWorker: BenchProcess };
+  /** ARO worker processes beside processes.aroWorker (BenchStackOptions.aroWorkers above 1). */
+  moreAroWorkers: BenchProcess[];
   /** An enterprise-plan clinic in UTC, on the dev messaging provider, with `policy` over the defaults. */
   createTenant(name: string, policy: PolicyInput): Promise<BenchTenant>;
   /** POSTs one signed booking event; answers the HTTP status. */
@@ -86,15 +92,41 @@ async function startedTogether<T extends readonly Promise<{ stop(): Promise<void
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
+export interface BenchStackOptions {
+  /** `dev`: the Temporal dev server (one process, SQLite in memory); `cluster`: the real server's four services on PostgreSQL. */
+  temporal: 'dev' | 'cluster';
+  /** ARO worker processes. */
+  aroWorkers: number;
+}
+
 /** Starts the whole system; `maxCachedWorkflows` must hold every workflow the run leaves open. */
-export async function startBenchStack(maxCachedWorkflows: number, progress: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  maxCachedWorkflows: number,
+  progress: (line: string) => void,
+  options: BenchStackOptions = { temporal: 'dev', aroWorkers: 1 },
+): Promise<BenchStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s();
   };
   try {
-    progress('starting PostgreSQL and the Temporal dev server');
-    const [database, temporalServer] = await startedTogether(stops, [startThrowawayDatabase(), startThrowawayTemporal()] as const);
+    let database: Awaited<ReturnType<typeof startThrowawayDatabase>>;
+    let temporalServer: { address: string; namespace: string; pid: number };
+    let temporalVersion: string;
+    if (options.temporal === 'cluster') {
+      progress('starting PostgreSQL, then the Temporal cluster beside it');
+      [database] = await startedTogether(stops, [startThrowawayDatabase()] as const);
+      const [cluster] = await startedTogether(stops, [startThrowawayTemporalCluster(database)] as const);
+      temporalServer = { address: cluster.address, namespace: cluster.namespace, pid: cluster.services.find((s) => s.name === 'history')!.pid };
+      temporalVersion = `temporal server ${TEMPORAL_SERVER_VERSION} (frontend, history, matching and worker services on PostgreSQL)`;
+    } else {
+      progress('starting PostgreSQL and the Temporal dev server');
+      const [devDatabase, devServer] = await startedTogether(stops, [startThrowawayDatabase(), startThrowawayTemporal()] as const);
+      database = devDatabase;
+      temporalServer = devServer;
+      const { stdout } = await run(await ensureTemporalCli(), ['--version']);
+      temporalVersion = stdout.trim();
+    }
     const operatorKey = randomBytes(32).toString('hex');
     const env = {
       DATABASE_URL: database.databaseUrl,
@@ -102,23 +134,28 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       TEMPORAL_NAMESPACE: temporalServer.namespace,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      // Payloads encrypted as in production: the figures include what encryption costs.
+      ARO_PAYLOAD_KEYS: generatePayloadKey('bench'),
       ARO_LOG_LEVEL: 'error',
       ARO_TENANT_REFRESH_MS: '200',
       // Far from the limit: an open-loop backlog must not turn slow deliveries into refused signatures.
       ARO_WEBHOOK_TOLERANCE_SECONDS: '3600',
     };
-    progress('starting ARO (API and worker processes) and the bare baseline worker');
+    progress(`starting ARO (API and ${options.aroWorkers} worker process(es)) and the bare baseline worker`);
     const [api, aroWorker, bareWorker] = await startedTogether(stops, [
       startBenchProcess('api', env),
       startBenchProcess('aro', env, maxCachedWorkflows),
       startBenchProcess('bare', env, maxCachedWorkflows),
     ] as const);
+    const moreAroWorkers = await startedTogether(
+      stops,
+      Array.from({ length: options.aroWorkers - 1 }, () => startBenchProcess('aro', env, maxCachedWorkflows)),
+    );
     const db = createPrisma(database.databaseUrl);
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalServer.address });
     stops.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: temporalServer.namespace });
-    const { stdout: temporalVersion } = await run(await ensureTemporalCli(), ['--version']);
+    const temporal = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(loadConfig(env)) });
     const apiUrl = api.url!;
     const refusals = new Map<string, string>();
     const answered = async (endpoint: string, res: Response): Promise<number> => {
@@ -196,9 +233,10 @@ export async function startBenchStack(maxCachedWorkflows: number, progress: (lin
       apiUrl,
       db,
       temporal,
-      temporalVersion: temporalVersion.trim(),
+      temporalVersion,
       temporalPid: temporalServer.pid,
       processes: { api, aroWorker, bareWorker },
+      moreAroWorkers,
       createTenant,
       postBooking,
       postReply,

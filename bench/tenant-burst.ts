@@ -10,6 +10,8 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { credentialCipher } from '../src/secrets/credential-cipher';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { createTenant } from '../src/tenants/create-tenant';
 import { configureTwilio } from '../src/tenants/twilio-setup';
 import { lifecycleInput } from '../src/api/appointments/lifecycle-input';
@@ -61,6 +63,7 @@ export async function runBurst(reminders: number, ratePerSecond: number, tempora
     ARO_SECRETS_KEY: randomBytes(32).toString('base64'),
     ARO_PLAN_LIMITS: 'individual=unlimited',
     ARO_TENANT_REFRESH_MS: '200',
+    ARO_PAYLOAD_KEYS: generatePayloadKey('bench'),
   });
   const cipher = credentialCipher(config);
   const clinic = async (name: string, account: typeof busyAccount) => {
@@ -72,7 +75,7 @@ export async function runBurst(reminders: number, ratePerSecond: number, tempora
   const quiet = await clinic('Quiet Clinic', quietAccount);
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  const client = new Client({ connection, namespace: temporalServer.namespace });
+  const client = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(config) });
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
   const workers = await runWorkers({ config, db, connection: nativeConnection });
   try {

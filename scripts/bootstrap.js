@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Brings a clone up to date before any npm script runs: dependencies, Prisma client, build, toolchain.
 // Plain JavaScript on purpose: it must run before anything is installed or compiled.
-// Usage: node scripts/bootstrap.js [--quiet] [--build-only]
+// Usage: node scripts/bootstrap.js [--quiet] [--build-only] [--cluster]
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -11,6 +11,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const quiet = process.argv.includes('--quiet');
 const buildOnly = process.argv.includes('--build-only');
+// Also provide the real Temporal server and Web UI (`npm run cluster`), which take minutes to build.
+const cluster = process.argv.includes('--cluster');
 const distDir = path.join(root, 'dist');
 const webDir = path.join(root, 'web');
 const webDist = path.join(distDir, 'web');
@@ -145,5 +147,9 @@ build();
 buildWebApp();
 if (!buildOnly) {
   checkChromium();
-  run('toolchain setup', process.execPath, [path.join(distDir, 'scripts', 'setup.js'), ...(quiet ? ['--quiet'] : [])]);
+  run('toolchain setup', process.execPath, [
+    path.join(distDir, 'scripts', 'setup.js'),
+    ...(quiet ? ['--quiet'] : []),
+    ...(cluster ? ['--cluster'] : []),
+  ]);
 }

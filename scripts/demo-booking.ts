@@ -1,5 +1,6 @@
-// Books a demo appointment through the signed booking webhook of the running `npm run dev`, as a
-// clinic's booking system would. Usage: node dist/scripts/demo-booking.js [+E164 phone] [days ahead]
+// Books a demo appointment through the signed booking webhook of the running `npm run dev` (or, with
+// --cluster, `npm run cluster`), as a clinic's booking system would.
+// Usage: node dist/scripts/demo-booking.js [--cluster] [+E164 phone] [days ahead]
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,10 +12,13 @@ interface DevState {
 }
 
 async function main(): Promise<void> {
-  const statePath = path.resolve(__dirname, '../../.data/dev.json');
+  const args = process.argv.slice(2);
+  const cluster = args[0] === '--cluster';
+  if (cluster) args.shift();
+  const statePath = path.resolve(__dirname, '../../.data', cluster ? 'cluster.json' : 'dev.json');
   const dev = JSON.parse(readFileSync(statePath, 'utf8')) as DevState;
-  const phone = process.argv[2] ?? '+14155550123';
-  const daysAhead = Number(process.argv[3] ?? '3');
+  const phone = args[0] ?? '+14155550123';
+  const daysAhead = Number(args[1] ?? '3');
   const zone = dev.demoTenant.timeZone ?? 'UTC';
   const startsAt = DateTime.now().setZone(zone).plus({ days: daysAhead }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
   const externalId = `demo-${randomUUID().slice(0, 8)}`;

@@ -1,28 +1,31 @@
 // `npm run dev`: the whole of ARO on one machine with embedded defaults — PostgreSQL and the
 // Temporal dev server (data under .data/), the worker, the API in dev mode and a demo tenant.
 // DATABASE_URL and TEMPORAL_ADDRESS switch to external servers. Ctrl-C stops everything.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApi } from '../src/api/main';
 import { WEB_APP_PATH } from '../src/api/web-app/web-app';
 import { loadConfig } from '../src/config';
 import { applyMigrations } from '../src/db/migrate';
-import { createPrisma, type Db } from '../src/db/prisma';
-import { generateApiKey, hashApiKey } from '../src/tenants/api-keys';
-import { createTenant } from '../src/tenants/create-tenant';
+import { createPrisma } from '../src/db/prisma';
+import { log, setLogLevel } from '../src/telemetry/logger';
+import { installTemporalRuntime } from '../src/telemetry/temporal-runtime';
+import { startTracing, tracingClientInterceptors } from '../src/telemetry/tracing';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
+import { aroDataConverter } from '../src/temporal/data-converter';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { runWorkers } from '../worker';
+import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { stopInOrderOnSignals } from './stop-in-order';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DEMO_TENANT_ID = 'demo';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the embedded servers; everything else is in src/config.ts. */
@@ -37,14 +40,6 @@ const settings = devSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
 const STATE_FILE = path.join(DATA_DIR, 'dev.json');
 
-interface DemoTenant {
-  id: string;
-  name: string;
-  timeZone: string;
-  apiKey: string;
-  webhookSecret: string;
-}
-
 interface DevState {
   apiUrl: string;
   /** The clinic web app; sign in with demoTenant.apiKey. */
@@ -52,50 +47,19 @@ interface DevState {
   temporalAddress: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
-  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  /** Administers tenants through GraphQL and signs in to the codec (ARO_OPERATOR_KEY, else generated once and kept here). */
   operatorKey: string;
+  /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
+  payloadKeys: string;
+  /** The API's remote codec, which the Web UI and `temporal workflow show --codec-endpoint` decode payloads through. */
+  codecUrl: string;
   demoTenant: DemoTenant;
 }
 
-async function previousState(): Promise<Partial<DevState>> {
-  try {
-    return JSON.parse(await readFile(STATE_FILE, 'utf8')) as Partial<DevState>;
-  } catch {
-    return {};
-  }
-}
-
-/** The demo tenant, created on first run; its API key is only known at creation, so it is kept in dev.json. */
-async function demoTenant(db: Db, timeZone: string, previous: Partial<DevState>): Promise<DemoTenant> {
-  const existing = await db.tenant.findUnique({ where: { id: DEMO_TENANT_ID } });
-  if (!existing) {
-    const created = await createTenant(db, { id: DEMO_TENANT_ID, name: 'Demo Clinic', timeZone });
-    return { ...created.tenant, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
-  }
-  let apiKey = previous.demoTenant?.apiKey;
-  const known = apiKey ? await db.apiKey.findUnique({ where: { keyHash: hashApiKey(apiKey) } }) : null;
-  if (!apiKey || !known || known.revokedAt) {
-    // dev.json was lost or its key revoked: issue a fresh key rather than guess.
-    apiKey = generateApiKey();
-    await db.apiKey.create({ data: { id: `k_${randomUUID()}`, tenantId: existing.id, name: 'dev', keyHash: hashApiKey(apiKey) } });
-  }
-  return { id: existing.id, name: existing.name, timeZone: existing.timeZone, apiKey, webhookSecret: existing.webhookSecret };
-}
-
 async function main(): Promise<void> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch((err) => console.error('[aro-dev] while stopping:', err));
-    }
-  };
-  let stopping: Promise<void> | undefined;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.log(`\n[aro-dev] ${signal}: stopping…`);
-      stopping ??= stopAll().then(() => process.exit(0));
-    });
-  }
+  // The full settings are read once the embedded servers are up; the log level (and a bad setting) is known now.
+  setLogLevel(loadConfig().ARO_LOG_LEVEL);
+  const { stops, stopAll } = stopInOrderOnSignals('dev');
 
   try {
     await mkdir(DATA_DIR, { recursive: true, mode: 0o755 });
@@ -106,8 +70,10 @@ async function main(): Promise<void> {
       databaseUrl = pg.databaseUrl;
     }
     const applied = await applyMigrations(databaseUrl);
-    if (applied.length > 0) console.log(`[aro-dev] applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) log.info({ component: 'dev', migrations: applied }, `applied migrations: ${applied.join(', ')}`);
 
+    // The Web UI is told where the codec is before the API starts.
+    const codecUrl = `http://127.0.0.1:${loadConfig().ARO_API_PORT}/codec`;
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
@@ -115,6 +81,7 @@ async function main(): Promise<void> {
         cliPath: await ensureTemporalCli(),
         port: settings.ARO_DEV_TEMPORAL_PORT,
         uiPort: settings.ARO_DEV_TEMPORAL_UI_PORT,
+        uiCodecEndpoint: codecUrl,
         dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
         namespace: 'default',
       });
@@ -123,15 +90,21 @@ async function main(): Promise<void> {
       temporalUiUrl = temporal.uiUrl;
     }
 
-    const previous = await previousState();
+    const previous = await previousState<DevState>(STATE_FILE);
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('dev-1');
+    const uiOrigins = [`http://127.0.0.1:${settings.ARO_DEV_TEMPORAL_UI_PORT}`, `http://localhost:${settings.ARO_DEV_TEMPORAL_UI_PORT}`];
     const config = loadConfig({
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ARO_DEV_MODE: '1',
       ARO_OPERATOR_KEY: operatorKey,
+      ARO_PAYLOAD_KEYS: payloadKeys,
+      ARO_CODEC_CORS_ORIGINS: process.env.ARO_CODEC_CORS_ORIGINS || uiOrigins.join(','),
     });
+    const tracing = startTracing(config, 'aro-dev');
+    if (tracing) stops.push(() => tracing.shutdown());
     const db = createPrisma(databaseUrl);
     stops.push(() => db.$disconnect());
     const connection = await Connection.connect({ address: temporalAddress });
@@ -139,27 +112,35 @@ async function main(): Promise<void> {
     if (process.env.TEMPORAL_ADDRESS) {
       // An external server may not know ARO's search attributes yet; registering is idempotent.
       await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((err) =>
-        console.warn(`[aro-dev] could not register search attributes: ${err instanceof Error ? err.message : err}`),
+        log.warn({ component: 'dev', err }, 'could not register search attributes'),
       );
     }
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config), interceptors: tracingClientInterceptors() });
 
-    const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous);
+    const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous.demoTenant?.apiKey);
 
-    // Ctrl-C stops the worker supervisors (below), which stop their Workers; Temporal's runtime doing
-    // it behind their back would read as failures to restart.
-    Runtime.install({ shutdownSignals: [] });
+    const sdkMetrics = await installTemporalRuntime(config);
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => nativeConnection.close());
-    const workers = await runWorkers({ config, db, connection: nativeConnection });
+    const workers = await runWorkers({ config, db, connection: nativeConnection, tracing });
     stops.push(() => workers.shutdown());
 
     // In one process the API's /readyz and /metrics also cover the workers.
-    const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
+    const api = await startApi({ config, db, temporal: client, workers, sdkMetrics, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
     const appUrl = `${api.url}${WEB_APP_PATH}/`;
-    const state: DevState = { apiUrl: api.url, appUrl, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const state: DevState = {
+      apiUrl: api.url,
+      appUrl,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      operatorKey,
+      payloadKeys,
+      codecUrl,
+      demoTenant: tenant,
+    };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
@@ -170,6 +151,7 @@ async function main(): Promise<void> {
         `  Temporal       ${temporalAddress}${temporalUiUrl ? `   Web UI ${temporalUiUrl}` : ''}`,
         `  PostgreSQL     ${databaseUrl}`,
         `  GraphQL        ${api.url}/graphql   (operator key ${operatorKey})`,
+        `  codec          ${codecUrl}   (payloads are encrypted; to read them in the Web UI sign in at ${codecUrl}/sign-in)`,
         `  demo tenant    ${tenant.id} (${tenant.timeZone})`,
         `    API key        ${tenant.apiKey}`,
         `    webhook secret ${tenant.webhookSecret}`,
@@ -180,7 +162,7 @@ async function main(): Promise<void> {
     );
     await workers.done;
   } catch (err) {
-    console.error(`[aro-dev] ${err instanceof Error ? err.stack ?? err.message : err}`);
+    log.fatal({ component: 'dev', err }, 'ARO could not start');
     await stopAll();
     process.exit(1);
   }

@@ -28,6 +28,7 @@ import {
 } from '../src/workflows/contracts';
 import { runWorkers, type RunningWorkers } from '../worker';
 import { CLINIC_ZONE, clinicTime, eventually, snapshotOf, startAppointment, type StartedAppointment } from './support/lifecycle-harness';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { createTimeSkippingEnv, startTestDatabase } from './support/servers';
 
 const RUNS = Number(process.env.ARO_MODEL_RUNS ?? 6);
@@ -76,7 +77,7 @@ describe('appointmentLifecycle: model-based, random sequences (time-skipping)', 
     [env, database] = await Promise.all([createTimeSkippingEnv(), startTestDatabase()]);
     db = createPrisma(database.databaseUrl);
     tenantId = (await createTenant(db, { name: 'Model Clinic', timeZone: CLINIC_ZONE })).tenant.id;
-    workers = await runWorkers({ config: loadConfig({ ARO_TENANT_REFRESH_MS: '200' }), db, connection: env.nativeConnection });
+    workers = await runWorkers({ config: loadConfig({ ARO_TENANT_REFRESH_MS: '200', ...TEST_PAYLOAD_SETTINGS }), db, connection: env.nativeConnection });
   });
   after(async function () {
     this.timeout(60_000);

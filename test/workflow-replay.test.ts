@@ -1,8 +1,11 @@
-// Replays recorded histories of real runs against the current workflow code.
+// Replays recorded histories of real runs against the current workflow code, through ARO's data
+// converter: histories written before payload encryption (in clear) read as they are.
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
+import { workflowSpanSinks } from '../src/telemetry/tracing';
 import { workflowBundle } from '../src/worker/workflow-bundle';
 import { recordedHistories } from './support/histories';
+import { testDataConverter } from './support/payload-keys';
 
 describe('recorded histories replay against the current workflow code', function () {
   this.timeout(120_000);
@@ -12,7 +15,10 @@ describe('recorded histories replay against the current workflow code', function
     assert.ok(recorded.length > 0, 'no recorded histories in test/histories: run `npm run record:histories`');
     const histories = recorded.map(({ name, history }) => ({ workflowId: name, history }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), dataConverter: testDataConverter(), sinks: workflowSpanSinks() },
+      histories,
+    )) {
       results.push(result);
     }
     assert.equal(results.length, recorded.length);

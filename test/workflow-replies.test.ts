@@ -14,6 +14,7 @@ import { inboundMessageSignal, type AppointmentSnapshot, type Policy } from '../
 import { runWorkers, type RunningWorkers } from '../worker';
 import { CLINIC_ZONE, clinicTime, eventually, outboundMessages, snapshotOf, startAppointment, type StartedAppointment } from './support/lifecycle-harness';
 import { LocalLlm } from './support/local-llm';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { createTimeSkippingEnv, startTestDatabase } from './support/servers';
 
 const kinds = (snap: AppointmentSnapshot) => snap.messages.filter((m) => m.direction === 'outbound').map((m) => m.kind);
@@ -34,7 +35,7 @@ describe('appointmentLifecycle: replies (time-skipping)', function () {
     this.timeout(300_000);
     [env, database] = await Promise.all([createTimeSkippingEnv(), startTestDatabase()]);
     db = createPrisma(database.databaseUrl);
-    const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200', ARO_SECRETS_KEY: randomBytes(32).toString('base64') });
+    const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200', ...TEST_PAYLOAD_SETTINGS, ARO_SECRETS_KEY: randomBytes(32).toString('base64') });
     tenantId = (await createTenant(db, { name: 'Harbour Clinic', timeZone: CLINIC_ZONE })).tenant.id;
     llmTenantId = (await createTenant(db, { name: 'Model Clinic', timeZone: CLINIC_ZONE })).tenant.id;
     await configureLlm(db, credentialCipher(config), llmTenantId, { baseUrl: await llm.start(), model: 'local-test', timeoutMs: 1_000, apiKey });

@@ -18,6 +18,7 @@ import { RECENT_MESSAGES, RECENT_TIMELINE } from '../src/workflows/lifecycle-sta
 import { runWorkers, type RunningWorkers } from '../worker';
 import { CLINIC_ZONE, clinicTime, eventually, outboundMessages, snapshotOf, startAppointment, type StartedAppointment } from './support/lifecycle-harness';
 import { LocalLlm } from './support/local-llm';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { createTimeSkippingEnv, startTestDatabase } from './support/servers';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -36,7 +37,7 @@ describe('appointmentLifecycle: the system of record holds (time-skipping)', fun
   before(async function () {
     [env, database] = await Promise.all([createTimeSkippingEnv(), startTestDatabase()]);
     db = createPrisma(database.databaseUrl);
-    const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200', ARO_SECRETS_KEY: randomBytes(32).toString('base64') });
+    const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200', ...TEST_PAYLOAD_SETTINGS, ARO_SECRETS_KEY: randomBytes(32).toString('base64') });
     tenantId = (await createTenant(db, { name: 'Harbour Clinic', timeZone: CLINIC_ZONE })).tenant.id;
     // A clinic whose LLM key can no longer be opened: every unsure reading fails for good.
     brokenLlmTenantId = (await createTenant(db, { name: 'Broken Key Clinic', timeZone: CLINIC_ZONE })).tenant.id;

@@ -1,14 +1,18 @@
 // The activities, built over their dependencies so tests and the worker pass real (or local)
-// implementations. Skills run on the tenant's task queue; bookkeeping runs on the core queue.
+// implementations. Skills run on the tenant's own task queue or a pool queue; bookkeeping runs on the core queue.
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/prisma';
 import type { PlanLimits } from '../domain/plan-limits';
 import type { CredentialCipher } from '../secrets/credential-cipher';
+import { countedClassify, countedSend } from '../telemetry/skill-metrics';
 import { createAppointmentRecord, createAppointmentStateRecord } from './appointment-record';
 import { createConsentRecord } from './consent';
 import { createMessagingSend } from './messaging-send';
 import { createNlpClassify } from './nlp-classify';
 import { createPlanningActivities } from './planning';
 import type { MessagingProvider } from './providers/messaging-provider';
+import { admitPooledSend } from './tenant-send-pace';
+import { appointmentWorkflowId, ErrorType } from '../workflows/contracts';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,13 +22,47 @@ export interface ActivityDeps {
   /** ARO's public URL, where providers send delivery statuses. */
   publicUrl?: string;
   planLimits: PlanLimits;
+  /** How long a send skill keeps its tenant's row, templates and opened credentials (ARO_TENANT_CACHE_TTL_MS). */
+  tenantCacheTtlMs?: number;
 }
 
 /** Skills: act on the outside world for one tenant; registered on that tenant's queue (and only serve that tenant). */
 export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
   return {
-    'messaging.send': createMessagingSend(deps, tenantId),
-    'nlp.classify': createNlpClassify(deps, tenantId),
+    'messaging.send': countedSend(createMessagingSend(deps, tenantId)),
+    'nlp.classify': countedClassify(createNlpClassify(deps, tenantId)),
+  };
+}
+
+/**
+ * The tenant a pooled skill call serves: the one its command names, which must be the tenant of the
+ * lifecycle that scheduled it. The workflow id comes from the server, not from the command, so a
+ * command naming another clinic never opens that clinic's credentials or settings.
+ */
+function schedulingTenant(claimed: string): string {
+  const workflowId = Context.current().info.workflowExecution?.workflowId ?? '(no workflow)';
+  if (!workflowId.startsWith(appointmentWorkflowId(claimed, ''))) {
+    throw ApplicationFailure.create({
+      type: ErrorType.InvalidCommand,
+      message: `command for tenant ${claimed} was scheduled by ${workflowId}, a lifecycle of another tenant`,
+      nonRetryable: true,
+    });
+  }
+  return claimed;
+}
+
+/**
+ * Skills of a pool queue, shared by many tenants: each call serves the tenant of the lifecycle that
+ * scheduled it, with that tenant's credentials, settings and send rate, never the queue's.
+ */
+export function createPooledSkillActivities(deps: ActivityDeps): SkillActivities {
+  return {
+    'messaging.send': async (cmd) => {
+      const tenantId = schedulingTenant(cmd.tenantId);
+      await admitPooledSend(deps.db, tenantId);
+      return createMessagingSend(deps, tenantId)(cmd);
+    },
+    'nlp.classify': async (cmd) => createNlpClassify(deps, schedulingTenant(cmd.tenantId))(cmd),
   };
 }
 

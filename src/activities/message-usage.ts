@@ -2,7 +2,7 @@
 // and the clinic's warnings (80% used, allowance spent), each written to the audit log once a month.
 import { DateTime } from 'luxon';
 import type { Db } from '../db/prisma';
-import type { Prisma, Tenant } from '../generated/prisma/client';
+import type { Tenant } from '../generated/prisma/client';
 import { planLimit, usageVerdict, type PlanLimits, type UsageVerdict } from '../domain/plan-limits';
 
 export interface UsageCheck {
@@ -17,21 +17,10 @@ export function usageMonth(at: string, timeZone: string): string {
   return DateTime.fromISO(at, { zone: 'utc' }).setZone(timeZone).toFormat('yyyy-MM');
 }
 
-export async function checkUsage(db: Db, tenant: Tenant, at: string, limits: PlanLimits): Promise<UsageCheck> {
-  const month = usageMonth(at, tenant.timeZone);
+/** What the next message may do, given `sent` messages counted this month (read with the send's other facts). */
+export function usageCheck(sent: number, tenant: Pick<Tenant, 'plan' | 'timeZone'>, at: string, limits: PlanLimits): UsageCheck {
   const limit = planLimit(limits, tenant.plan);
-  const row = await db.messageUsage.findUnique({ where: { tenantId_month: { tenantId: tenant.id, month } } });
-  const sent = row?.messages ?? 0;
-  return { month, verdict: usageVerdict(sent, limit), sent, limit };
-}
-
-/** Counts one sent message; part of the transaction that records the provider's id, so it counts once. */
-export async function countSentMessage(tx: Prisma.TransactionClient, tenantId: string, month: string, segments: number): Promise<void> {
-  await tx.messageUsage.upsert({
-    where: { tenantId_month: { tenantId, month } },
-    create: { tenantId, month, messages: 1, segments },
-    update: { messages: { increment: 1 }, segments: { increment: segments } },
-  });
+  return { month: usageMonth(at, tenant.timeZone), verdict: usageVerdict(sent, limit), sent, limit };
 }
 
 /** Tells the clinic, once a month, that usage crossed a threshold (the audit log is what the clinic reads). */

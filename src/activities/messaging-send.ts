@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Db } from '../db/prisma';
-import type { Prisma, Template, Tenant } from '../generated/prisma/client';
+import type { Tenant } from '../generated/prisma/client';
 import type { PlanLimits } from '../domain/plan-limits';
 import { isQuiet } from '../domain/quiet-hours';
 import { signRescheduleLink } from '../domain/reschedule-link';
@@ -13,11 +13,13 @@ import { renderTemplate, templateVariables, UnknownTemplateVariableError } from 
 import type { CredentialCipher } from '../secrets/credential-cipher';
 import { openProviderCredentials } from '../secrets/provider-credentials';
 import { ErrorType, type SendMessageCommand, type SendOutcome } from '../workflows/contracts';
+import { ExpiringCache } from '../api/tenants/expiring-cache';
 import { recordConsentChange } from './consent';
-import { adoptEarlyReceipts } from './delivery-receipts';
-import { checkUsage, countSentMessage, warnClinic } from './message-usage';
-import { frequencyCapHold } from './frequency-cap-hold';
-import { findTemplate } from './template-lookup';
+import { adoptEarlyReceipts, type ProviderMessage } from './delivery-receipts';
+import { capHold } from './frequency-cap-hold';
+import { usageCheck, usageMonth, warnClinic } from './message-usage';
+import { completeSend, completeSent, openSend, recordPending, recordSent, type OpenedSend } from './send-record';
+import { chooseTemplate, templatesOfKind, type SendableTemplate } from './template-lookup';
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
@@ -34,6 +36,12 @@ export interface MessagingDeps {
   /** ARO's public URL (ARO_PUBLIC_URL), where providers report delivery statuses. */
   publicUrl?: string;
   planLimits: PlanLimits;
+  /**
+   * How long the skill keeps the tenant's row, templates and opened provider credentials
+   * (ARO_TENANT_CACHE_TTL_MS): a change made through the API reaches sends within this. 0 or absent:
+   * read on every send.
+   */
+  tenantCacheTtlMs?: number;
 }
 
 /** WhatsApp lets a business write freely only this long after the patient's last message. */
@@ -60,21 +68,35 @@ function providerFailure(err: PermanentDeliveryError | TransientDeliveryError): 
  * @param servedTenantId the tenant whose queue this activity serves: it opens that tenant's
  *   credentials only, whatever a command says.
  */
-export function createMessagingSend({ db, providers, cipher, publicUrl, planLimits }: MessagingDeps, servedTenantId: string) {
+export function createMessagingSend(deps: MessagingDeps, servedTenantId: string) {
+  const { db, providers, cipher, publicUrl, planLimits } = deps;
+  // Every send of this tenant's queue reads these, and they change rarely (through the clinic's
+  // settings): kept for the cache TTL instead of read per send. Only this tenant's are kept.
+  const ttlMs = deps.tenantCacheTtlMs ?? 0;
+  const tenantRow = new ExpiringCache<Tenant | null>(ttlMs);
+  const templates = new ExpiringCache<SendableTemplate[]>(ttlMs);
+  const credentials = new ExpiringCache<unknown>(ttlMs);
+
   async function complete(cmd: SendMessageCommand, outcome: SendOutcome): Promise<SendOutcome> {
-    await db.skillInvocation.update({
-      where: { tenantId_commandId: { tenantId: cmd.tenantId, commandId: cmd.commandId } },
-      data: { result: outcome as unknown as Prisma.InputJsonValue, completedAt: new Date() },
-    });
+    await completeSend(db, cmd, outcome);
     return outcome;
   }
 
   /**
-   * Sent, with the message's status as it stands once the receipts that overtook the provider's
-   * answer are applied (adoptEarlyReceipts): perhaps delivered already, or failed.
+   * Sent: the outcome stored, with the message's status as it then stands — perhaps delivered
+   * already, or failed, when receipts overtook the provider's answer (adoptEarlyReceipts applies them).
+   * `statusAtSend`: the status the send stored.
    */
-  async function sentOutcome(cmd: SendMessageCommand, provider: string, providerMessageId: string, body: string): Promise<SendOutcome> {
-    const now = await adoptEarlyReceipts(db, { tenantId: cmd.tenantId, provider, providerMessageId });
+  async function completeAsSent(cmd: SendMessageCommand, message: ProviderMessage, body: string, statusAtSend: string): Promise<SendOutcome> {
+    const outcome = sentOutcome(cmd, message.providerMessageId, body, { status: statusAtSend, errorCode: null });
+    const now = await completeSent(db, cmd, outcome, message);
+    if (!now.receiptsWaiting && now.status === statusAtSend && !now.errorCode) return outcome;
+    // Moved on since it was stored: the outcome says how it stands now.
+    const settled = sentOutcome(cmd, message.providerMessageId, body, now.receiptsWaiting ? await adoptEarlyReceipts(db, message) : now);
+    return complete(cmd, settled);
+  }
+
+  function sentOutcome(cmd: SendMessageCommand, providerMessageId: string, body: string, now: { status: string; errorCode: string | null }): SendOutcome {
     const window = cmd.policy.whatsappDeliveryWindow;
     const deliveryCheckAt =
       cmd.channel === 'whatsapp' && window
@@ -102,7 +124,7 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
   }
 
   /** Outside the session window WhatsApp takes only an approved template, with its variables filled in. */
-  async function whatsappContent(cmd: SendMessageCommand, template: Pick<Template, 'contentSid' | 'contentVariables' | 'locale' | 'channel'>, variables: Record<string, string>) {
+  async function whatsappContent(cmd: SendMessageCommand, template: SendableTemplate, variables: Record<string, string>) {
     if (await inWhatsappSession(cmd)) return undefined;
     if (!template.contentSid) {
       throw providerFailure(
@@ -123,13 +145,8 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
 
   async function render(cmd: SendMessageCommand, tenant: Tenant) {
     const locale = cmd.locale ?? tenant.defaultLocale;
-    const template = await findTemplate(db, {
-      tenantId: cmd.tenantId,
-      kind: cmd.template,
-      locale,
-      channel: cmd.channel,
-      tenantLocale: tenant.defaultLocale,
-    });
+    const stored = await templates.get(cmd.template, () => templatesOfKind(db, cmd.tenantId, cmd.template));
+    const template = chooseTemplate(stored, { kind: cmd.template, locale, channel: cmd.channel, tenantLocale: tenant.defaultLocale });
     if (!template) throw invalid(`tenant ${cmd.tenantId} has no template "${cmd.template}" for ${cmd.channel}`);
     const extra: Record<string, string> = { ...cmd.variables };
     if (cmd.policy.rescheduleUrl) {
@@ -159,21 +176,14 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
   }
 
   /** A routine message the cap or quiet hours hold back, or null when it may go. */
-  async function policyRefusal(cmd: SendMessageCommand, tenant: Tenant): Promise<SendOutcome | null> {
+  function policyRefusal(cmd: SendMessageCommand, tenant: Tenant, opened: OpenedSend): SendOutcome | null {
     if (cmd.urgency !== 'routine') return null;
     const policy = cmd.policy;
     const at = DateTime.fromISO(cmd.at, { zone: 'utc' });
     if (isQuiet(at, policy.quietHours, tenant.timeZone)) {
       return { status: 'refused', reason: 'quiet_hours', detail: `${cmd.at} is inside quiet hours` };
     }
-    const hold = await frequencyCapHold(db, {
-      tenantId: cmd.tenantId,
-      phone: cmd.to,
-      at,
-      cap: policy.frequencyCap,
-      quietHours: policy.quietHours,
-      timeZone: tenant.timeZone,
-    });
+    const hold = capHold(opened.recentRoutine, { at, cap: policy.frequencyCap, quietHours: policy.quietHours, timeZone: tenant.timeZone });
     if (!hold) return null;
     return {
       status: 'refused',
@@ -208,40 +218,29 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
     if (cmd.tenantId !== servedTenantId) {
       throw invalid(`command for tenant ${cmd.tenantId} reached the queue of tenant ${servedTenantId}`);
     }
-    const key = { tenantId: cmd.tenantId, commandId: cmd.commandId };
-    const prior = await db.skillInvocation.findUnique({ where: { tenantId_commandId: key } });
-    if (prior?.result) return prior.result as unknown as SendOutcome;
-
-    const tenant = await db.tenant.findUnique({ where: { id: cmd.tenantId } });
+    const tenant = await tenantRow.get(cmd.tenantId, () => db.tenant.findUnique({ where: { id: cmd.tenantId } }));
     if (!tenant) throw invalid(`unknown tenant ${cmd.tenantId}`);
-    if (!prior) {
-      await db.skillInvocation.createMany({
-        data: [{ ...key, skill: 'messaging.send', request: cmd as unknown as Prisma.InputJsonValue }],
-        skipDuplicates: true,
-      });
-    }
+    const month = usageMonth(cmd.at, tenant.timeZone);
+    const opened = await openSend(db, cmd, month, cmd.urgency === 'routine' ? DateTime.fromISO(cmd.at, { zone: 'utc' }) : null);
+    if (opened.priorOutcome) return opened.priorOutcome;
 
     // Recorded with the provider's id: an earlier attempt sent it and crashed before completing.
     // Answered before any check, which would now count this very message against the cap.
-    const recorded = await db.message.findUnique({ where: { tenantId_commandId: key } });
+    const recorded = opened.recorded;
     if (recorded?.providerMessageId) {
-      return complete(cmd, await sentOutcome(cmd, recorded.provider, recorded.providerMessageId, recorded.body));
+      const message = { tenantId: cmd.tenantId, provider: recorded.provider, providerMessageId: recorded.providerMessageId };
+      return completeAsSent(cmd, message, recorded.body, recorded.status);
     }
 
-    const contact = await db.contact.upsert({
-      where: { tenantId_phone: { tenantId: cmd.tenantId, phone: cmd.to } },
-      create: { id: `c_${cmd.tenantId}_${cmd.to}`, tenantId: cmd.tenantId, phone: cmd.to, name: cmd.patientName, locale: cmd.locale },
-      update: { name: cmd.patientName, locale: cmd.locale },
-    });
-    if (contact.optedOut && cmd.urgency !== 'consent') {
+    if (opened.optedOut && cmd.urgency !== 'consent') {
       return complete(cmd, { status: 'refused', reason: 'opted_out' });
     }
-    const refusal = await policyRefusal(cmd, tenant);
+    const refusal = policyRefusal(cmd, tenant, opened);
     if (refusal) return complete(cmd, refusal);
 
-    const usage = await checkUsage(db, tenant, cmd.at, planLimits);
+    const usage = usageCheck(opened.monthSent, tenant, cmd.at, planLimits);
     if (usage.verdict === 'hard_limit' && cmd.urgency === 'routine') {
-      await warnClinic(db, tenant.id, usage, 'hard_limit');
+      if (!opened.warned.hardLimit) await warnClinic(db, tenant.id, usage, 'hard_limit');
       return complete(cmd, {
         status: 'refused',
         reason: 'plan_limit',
@@ -261,41 +260,21 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
 
     // The command id is stored before the provider is asked; its id is stored after. A row without
     // one means an earlier attempt may have sent it: deliver() then asks the provider first.
-    if (!recorded) {
-      await db.message.createMany({
-        data: [
-          {
-            id: `m_${cmd.commandId}`,
-            tenantId: cmd.tenantId,
-            commandId: cmd.commandId,
-            appointmentId: cmd.workflowId,
-            direction: 'outbound',
-            channel: cmd.channel,
-            toPhone: cmd.to,
-            kind: cmd.template,
-            urgency: cmd.urgency,
-            body,
-            provider: provider.name,
-            status: 'pending',
-          },
-        ],
-        skipDuplicates: true,
-      });
-    }
+    if (!recorded) await recordPending(db, cmd, provider.name, body);
     const channel: TenantChannel = {
       tenantId: tenant.id,
       settings: tenant.channels,
-      credentials: () => openProviderCredentials(db, cipher, tenant.id, provider.name),
+      credentials: () => credentials.get(provider.name, () => openProviderCredentials(db, cipher, tenant.id, provider.name)),
       publicUrl,
     };
-    const message: OutboundMessage = { tenantId: cmd.tenantId, commandId: cmd.commandId, to: cmd.to, channel: cmd.channel, body, content };
+    const outbound: OutboundMessage = { tenantId: cmd.tenantId, commandId: cmd.commandId, to: cmd.to, channel: cmd.channel, body, content };
     let receipt: ProviderReceipt;
     try {
-      receipt = await deliver(provider, message, channel, recorded?.createdAt ?? null);
+      receipt = await deliver(provider, outbound, channel, recorded?.createdAt ?? null);
     } catch (err) {
       const failure = err as PermanentDeliveryError | TransientDeliveryError;
       if (failure instanceof PermanentDeliveryError) {
-        await db.message.update({ where: { tenantId_commandId: key }, data: { status: 'failed', errorCode: failure.code, failedAt: new Date() } });
+        await db.message.update({ where: { tenantId_commandId: { tenantId: cmd.tenantId, commandId: cmd.commandId } }, data: { status: 'failed', errorCode: failure.code, failedAt: new Date() } });
         if (failure.code === '21610') {
           // The carrier says the patient opted out (replied STOP to the number): the ledger must agree.
           await recordConsentChange(db, {
@@ -319,22 +298,10 @@ export function createMessagingSend({ db, providers, cipher, publicUrl, planLimi
 
     // sentAt is the workflow's instant of sending (wall time in production), so the frequency cap
     // counts in the same clock the workflow schedules in.
-    const sentAt = new Date(cmd.at);
     const segments = receipt.segments ?? (cmd.channel === 'sms' ? smsSegments(body) : 1);
-    await db.$transaction(async (tx) => {
-      const completed = await tx.message.updateMany({
-        where: { tenantId: cmd.tenantId, commandId: cmd.commandId, providerMessageId: null },
-        data: {
-          providerMessageId: receipt.providerMessageId,
-          status: receipt.status,
-          segments,
-          sentAt,
-          deliveredAt: receipt.status === 'delivered' ? sentAt : null,
-        },
-      });
-      if (completed.count === 1) await countSentMessage(tx, tenant.id, usage.month, segments);
-    });
-    if (usage.verdict === 'soft_limit') await warnClinic(db, tenant.id, usage, 'soft_limit');
-    return complete(cmd, await sentOutcome(cmd, provider.name, receipt.providerMessageId, body));
+    await recordSent(db, cmd, month, { providerMessageId: receipt.providerMessageId, status: receipt.status, segments, sentAt: new Date(cmd.at) });
+    if (usage.verdict === 'soft_limit' && !opened.warned.softLimit) await warnClinic(db, tenant.id, usage, 'soft_limit');
+    const sent = { tenantId: cmd.tenantId, provider: provider.name, providerMessageId: receipt.providerMessageId };
+    return completeAsSent(cmd, sent, body, receipt.status);
   };
 }

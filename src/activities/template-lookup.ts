@@ -3,6 +3,7 @@
 // has no template for at all (one added to ARO after the clinic was set up) uses ARO's own text.
 import type { Db } from '../db/prisma';
 import { defaultTemplates } from '../domain/default-templates';
+import type { Template } from '../generated/prisma/client';
 import type { Channel } from '../workflows/contracts';
 
 export interface TemplateQuery {
@@ -13,23 +14,36 @@ export interface TemplateQuery {
   tenantLocale: string;
 }
 
+/** What a send needs of a template, stored or ARO's own. */
+export type SendableTemplate = Pick<Template, 'kind' | 'locale' | 'channel' | 'body' | 'contentSid' | 'contentVariables'>;
+
 export function localeFallbacks(locale: string, tenantLocale: string): string[] {
   const chain = [locale, locale.split('-')[0], tenantLocale, tenantLocale.split('-')[0], 'en'];
   return [...new Set(chain)];
 }
 
-export async function findTemplate(db: Db, q: TemplateQuery) {
+/** Every stored template of one kind for the tenant, in all locales and channels: what chooseTemplate picks from. */
+export function templatesOfKind(db: Db, tenantId: string, kind: string): Promise<SendableTemplate[]> {
+  return db.template.findMany({
+    where: { tenantId, kind },
+    select: { kind: true, locale: true, channel: true, body: true, contentSid: true, contentVariables: true },
+  });
+}
+
+/** The preferred one of the tenant's templates of the query's kind (`stored`), else ARO's own text, else null. */
+export function chooseTemplate(stored: SendableTemplate[], q: Omit<TemplateQuery, 'tenantId'>): SendableTemplate | null {
   const locales = localeFallbacks(q.locale, q.tenantLocale);
   const channels: Channel[] = q.channel === 'sms' ? ['sms'] : [q.channel, 'sms'];
-  const candidates = await db.template.findMany({
-    where: { tenantId: q.tenantId, kind: q.kind, locale: { in: locales }, channel: { in: channels } },
-  });
-  const found = firstByPreference(candidates, channels, locales);
-  if (found || candidates.length > 0) return found;
+  const found = firstByPreference(stored.filter((t) => t.kind === q.kind), channels, locales);
+  if (found) return found;
   const builtIn = defaultTemplates()
     .filter((t) => t.kind === q.kind)
     .map((t) => ({ ...t, contentSid: null, contentVariables: null }));
   return firstByPreference(builtIn, channels, locales);
+}
+
+export async function findTemplate(db: Db, q: TemplateQuery): Promise<SendableTemplate | null> {
+  return chooseTemplate(await templatesOfKind(db, q.tenantId, q.kind), q);
 }
 
 function firstByPreference<T extends { locale: string; channel: string }>(candidates: T[], channels: Channel[], locales: string[]): T | null {

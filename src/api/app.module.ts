@@ -8,19 +8,23 @@ import type { Client } from '@temporalio/client';
 import type { AroConfig } from '../config';
 import type { Db } from '../db/prisma';
 import { AppointmentWorkflows } from './appointments/appointment-workflows.service';
-import { CLINIC_CONTEXT, CLINIC_GRAPHQL_PROVIDERS, clinicContextFactory, clinicGraphqlOptions } from './graphql/clinic-graphql';
+import { CodecModule } from './codec/codec.module';
+import { CLINIC_GRAPHQL_PROVIDERS, clinicContextFactory, clinicGraphqlOptions } from './graphql/clinic-graphql';
 import { HealthController } from './health/health.controller';
 import { WORKER_STATUSES } from './health/worker-statuses.token';
 import { JsonErrorFilter } from './http/json-error.filter';
 import { ApiMetrics } from './metrics/api-metrics';
+import { ClinicGauges } from './metrics/clinic-gauges';
 import { MetricsController } from './metrics/metrics.controller';
+import { TEMPORAL_SDK_METRICS } from './metrics/temporal-sdk-metrics.token';
 import { WorkerQueueMetrics } from './metrics/worker-queue-metrics';
 import { TenantIdPipe } from './tenants/tenant-id.pipe';
 import { DevInboundController } from './replies/dev-inbound.controller';
 import { InboundReplies } from './replies/inbound-replies.service';
 import { credentialCipher } from '../secrets/credential-cipher';
+import type { TemporalSdkMetrics } from '../telemetry/temporal-runtime';
 import type { WorkerStatuses } from '../worker/supervised-worker';
-import { ARO_CONFIG, CREDENTIAL_CIPHER, DB, TEMPORAL_CLIENT } from './tokens';
+import { ARO_CONFIG, CLINIC_CONTEXT, CREDENTIAL_CIPHER, DB, TEMPORAL_CLIENT } from './tokens';
 import { TwilioInbound } from './twilio/twilio-inbound.service';
 import { TwilioSignatures } from './twilio/twilio-signature.service';
 import { TwilioStatuses } from './twilio/twilio-status.service';
@@ -37,16 +41,18 @@ export interface ApiDeps {
   temporal: Client;
   /** Workers running in this same process (`npm run dev`): /readyz and /metrics then cover them. */
   workers?: WorkerStatuses;
+  /** The Temporal SDK's metrics of those workers: /metrics shows them after ARO's. */
+  sdkMetrics?: TemporalSdkMetrics;
 }
 
 @Module({})
 class AppModule {}
 
-export function createAppModule({ config, db, temporal, workers }: ApiDeps): DynamicModule {
+export function createAppModule({ config, db, temporal, workers, sdkMetrics }: ApiDeps): DynamicModule {
   const clinicContext = clinicContextFactory({ config, db });
   return {
     module: AppModule,
-    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions(clinicContext))],
+    imports: [GraphQLModule.forRoot<ApolloDriverConfig>(clinicGraphqlOptions(clinicContext)), CodecModule.forRoot(config)],
     controllers: [
       HealthController,
       MetricsController,
@@ -66,6 +72,8 @@ export function createAppModule({ config, db, temporal, workers }: ApiDeps): Dyn
       ApiMetrics,
       ...(workers ? [{ provide: WORKER_STATUSES, useValue: workers }] : []),
       WorkerQueueMetrics,
+      ...(sdkMetrics ? [{ provide: TEMPORAL_SDK_METRICS, useValue: sdkMetrics }] : []),
+      ClinicGauges,
       AppointmentWorkflows,
       BookingWebhooks,
       CachedTenants,

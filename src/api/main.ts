@@ -1,13 +1,17 @@
 // Starts the HTTP API (webhooks, dev replies, probes, metrics); run directly, it is `npm run api`.
 import 'reflect-metadata';
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadConfig, type AroConfig } from '../config';
+import { loadConfig } from '../config';
 import { createPrisma } from '../db/prisma';
+import { NestLogger } from '../telemetry/log-adapters';
+import { log, setLogLevel } from '../telemetry/logger';
+import { startTracing, tracingClientInterceptors } from '../telemetry/tracing';
+import { aroDataConverter, requirePayloadEncryption } from '../temporal/data-converter';
 import { createAppModule, type ApiDeps } from './app.module';
+import { CODEC_PATH } from './codec/codec.controller';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
 import { ClinicStream, GRAPHQL_STREAM_PATH } from './graphql/clinic-stream';
 import { parsedBodyRules } from './http/json-body';
@@ -16,13 +20,8 @@ import { serveWebApp } from './web-app/web-app';
 
 /** Generous for any webhook or JSON request ARO takes, small enough that a flood costs little memory. */
 const BODY_LIMIT = '256kb';
-
-const NEST_LOG_LEVELS: Record<AroConfig['ARO_LOG_LEVEL'], LogLevel[]> = {
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  warn: ['fatal', 'error', 'warn'],
-  error: ['fatal', 'error'],
-};
+/** A codec call carries a page of a workflow's history; Temporal's own gRPC messages stop at 4 MB. */
+const CODEC_BODY_LIMIT = '6mb';
 
 export interface RunningApi {
   url: string;
@@ -40,11 +39,14 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   const app = await NestFactory.create<NestExpressApplication>(createAppModule(deps), {
     bodyParser: false,
     rawBody: true,
-    logger: NEST_LOG_LEVELS[deps.config.ARO_LOG_LEVEL],
+    // At this API's own level: several APIs share a process in the tests.
+    logger: new NestLogger(log.child({ component: 'api' }, { level: deps.config.ARO_LOG_LEVEL })),
   });
   // The booking signature covers the exact bytes sent, so that route reads them raw whatever the
   // Content-Type, and it checks tenant and signature before the body is ever parsed as JSON.
   app.useBodyParser('raw', { type: isBookingWebhook, limit: BODY_LIMIT });
+  // Parsed first, so the general JSON parser's limit below leaves these bodies alone.
+  app.useBodyParser('json', { type: isCodecCall, limit: CODEC_BODY_LIMIT });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // Twilio's webhooks are forms; their signature covers the parsed fields, not the raw bytes.
   app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
@@ -60,29 +62,42 @@ function isBookingWebhook(req: IncomingMessage): boolean {
   return req.url?.startsWith(`/${BOOKING_WEBHOOK_PATH}/`) ?? false;
 }
 
+function isCodecCall(req: IncomingMessage): boolean {
+  return (req.url?.startsWith(`/${CODEC_PATH}/`) ?? false) && (req.headers['content-type']?.startsWith('application/json') ?? false);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  setLogLevel(config.ARO_LOG_LEVEL);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required to run the API');
+  requirePayloadEncryption(config);
+  const tracing = startTracing(config, 'aro-api');
   const db = createPrisma(config.DATABASE_URL, config);
   await db.$connect();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: aroDataConverter(config),
+    interceptors: tracingClientInterceptors(),
+  });
   const api = await startApi({ config, db, temporal });
-  console.log(`[aro-api] listening on ${api.url}`);
+  log.info({ component: 'api', url: api.url }, `listening on ${api.url}`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[aro-api] ${signal}: finishing requests in flight, then stopping`);
+    log.info({ component: 'api', signal }, `${signal}: finishing requests in flight, then stopping`);
     await api.close();
+    await tracing?.shutdown();
     await connection.close();
     await db.$disconnect();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       stop(signal).catch((err) => {
-        console.error('[aro-api] shutdown failed:', err);
+        log.error({ component: 'api', err }, 'shutdown failed');
         process.exitCode = 1;
       });
     });
@@ -91,7 +106,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error('[aro-api] failed to start:', err);
+    log.fatal({ component: 'api', err }, 'failed to start');
     process.exit(1);
   });
 }

@@ -1,5 +1,6 @@
 // The Appointment read-model row, written by the workflow's record step and, when the API starts a
 // lifecycle, once by the API (revision 0) so the clinic sees the appointment at once.
+import { Prisma } from '../generated/prisma/client';
 import type { AppointmentProjection } from '../workflows/contracts';
 import type { Db } from './prisma';
 
@@ -11,8 +12,13 @@ export interface ProjectionWrite {
   projection: AppointmentProjection;
 }
 
-export async function writeProjection(db: Db, { tenantId, workflowId, revision, projection: p }: ProjectionWrite): Promise<void> {
+/**
+ * @param alongside a write made in the same statement, so in one round trip and atomically with the
+ *   row (the booking webhook's settlement of its delivery ledger entry).
+ */
+export async function writeProjection(db: Db, { tenantId, workflowId, revision, projection: p }: ProjectionWrite, alongside?: Prisma.Sql): Promise<void> {
   await db.$executeRaw`
+    ${alongside ? Prisma.sql`WITH alongside AS (${alongside})` : Prisma.empty}
     INSERT INTO "Appointment" ("tenantId", "externalId", "workflowId", "status", "needsAttention", "startsAt",
       "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "attentionReasons", "revision", "updatedAt")
     VALUES (${tenantId}, ${p.externalId}, ${workflowId}, ${p.status}, ${p.needsAttention}, ${new Date(p.startsAt)},

@@ -16,6 +16,8 @@ export interface CreateTenantInput {
   defaultLocale?: string;
   /** A chosen id (seeded demo tenants, tests); generated when absent. */
   id?: string;
+  /** Where its skills run: its own task queue (default) or a shared pool (docs/tenants-at-scale.md). */
+  executor?: 'dedicated' | 'pooled';
 }
 
 export interface CreatedTenant {
@@ -93,12 +95,12 @@ function validate(input: CreateTenantInput): Required<CreateTenantInput> {
   if (!isTenantId(id)) {
     throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
   }
-  return { id, name, timeZone, defaultLocale };
+  return { id, name, timeZone, defaultLocale, executor: input.executor ?? 'dedicated' };
 }
 
 /** Validates, then stores the tenant, its first API key and its default templates in one transaction. */
 export async function createTenant(db: Db, input: CreateTenantInput): Promise<CreatedTenant> {
-  const tenant = validate(input);
+  const { executor, ...tenant } = validate(input);
   const apiKey = generateApiKey();
   const webhookSecret = `whsec_${randomBytes(32).toString('hex')}`;
   const policy = defaultPolicy();
@@ -107,6 +109,7 @@ export async function createTenant(db: Db, input: CreateTenantInput): Promise<Cr
   await db.tenant.create({
     data: {
       ...tenant,
+      executor,
       // Policy is plain JSON data; its interface only lacks the index signature Prisma's JSON type asks for.
       policy: policy as unknown as Prisma.InputJsonObject,
       policyVersion: policy.version,

@@ -16,6 +16,7 @@ export type SettingsAction =
   | 'settings.api_key_revoked'
   | 'settings.twilio_configured'
   | 'settings.plan_changed'
+  | 'settings.executor_changed'
   | 'settings.llm_configured';
 
 export interface SettingsChange {

@@ -236,7 +236,8 @@ async function startServer(
   return { stop };
 }
 
-async function createDatabaseIfMissing(target: { port: number; user: string; password: string; database: string }): Promise<void> {
+/** Creates `database` on the server at 127.0.0.1:port unless it exists (the Temporal cluster's databases sit beside ARO's). */
+export async function createDatabaseIfMissing(target: { port: number; user: string; password: string; database: string }): Promise<void> {
   const client = new Client({ host: '127.0.0.1', port: target.port, user: target.user, password: target.password, database: 'postgres' });
   try {
     await client.connect();

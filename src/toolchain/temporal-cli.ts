@@ -1,8 +1,8 @@
 // Locates the Temporal CLI (which runs `temporal server start-dev`), building it with Go when absent.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { aroCacheDir } from './cache-dir';
-import { findOnPath, isExecutableFile, runCommand } from './commands';
+import { findOnPath, isExecutableFile } from './commands';
+import { goInstall } from './go-install';
 
 /**
  * The newest CLI release that `go install pkg@version` accepts: from v1.6.0 on its go.mod has a
@@ -35,24 +35,21 @@ export async function ensureTemporalCli(env: NodeJS.ProcessEnv = process.env): P
   const cached = cachedTemporalCliPath(env);
   if (isExecutableFile(cached)) return cached;
 
-  const go = findOnPath('go', env);
-  if (go === null) {
+  if (findOnPath('go', env) === null) {
     throw new Error(
       `no Temporal CLI found (TEMPORAL_CLI_PATH unset, no \`temporal\` on PATH, nothing at ${cached}) ` +
         `and no \`go\` on PATH to build it; install Go or set TEMPORAL_CLI_PATH`,
     );
   }
-  const binDir = join(aroCacheDir(env), 'bin');
-  await mkdir(binDir, { recursive: true });
-  process.stderr.write(
-    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with \`go install\` into ${binDir}; ` +
-      `this takes a few minutes the first time.\n`,
+  await goInstall(
+    {
+      what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+      packages: [TEMPORAL_CLI_MODULE],
+      version: TEMPORAL_CLI_VERSION,
+      binDir: dirname(cached),
+      binaries: [basename(cached)],
+    },
+    env,
   );
-  await runCommand(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: binDir },
-  });
-  if (!isExecutableFile(cached)) {
-    throw new Error(`\`go install\` succeeded but ${cached} is missing or not executable`);
-  }
   return cached;
 }

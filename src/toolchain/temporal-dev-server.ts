@@ -1,11 +1,10 @@
 // Runs `temporal server start-dev` (a real Temporal server, SQLite or in memory) with ARO's search attributes.
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { collectTail } from './output-tail';
 import { searchAttributeCliArgs } from './search-attributes';
+import { startServerProcess } from './server-process';
 
 export interface StartTemporalDevServerOptions {
   cliPath: string;
@@ -13,12 +12,16 @@ export interface StartTemporalDevServerOptions {
   port: number;
   /** Web UI port; null runs the server headless. */
   uiPort: number | null;
+  /** The remote codec the Web UI asks to decode payloads (ARO's API: `<url>/codec`). */
+  uiCodecEndpoint?: string;
   /** SQLite file that keeps workflows across restarts; null or absent keeps everything in memory. */
   dbFile?: string | null;
   /** Namespace that must exist (created at start when it is not `default`). */
   namespace: string;
   /** How long to wait for the frontend to answer. Default 60 s. */
   startTimeoutMs?: number;
+  /** Port of the server's Prometheus metrics (per-operation request counters); absent: none. */
+  metricsPort?: number;
 }
 
 export interface RunningTemporalDevServer {
@@ -31,8 +34,6 @@ export interface RunningTemporalDevServer {
   stop(): Promise<void>;
 }
 
-const STOP_GRACE_MS = 10_000;
-
 /** Starts the dev server and resolves once its frontend answers for the namespace. */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
   const host = '127.0.0.1';
@@ -40,57 +41,34 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
   const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port)];
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     const dbFile = resolve(options.dbFile);
     await mkdir(dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);
   }
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
   args.push(...searchAttributeCliArgs(), '--log-level', 'warn');
   // Appointments carry their clinic as fairness key: dispatch round-robins across clinics on the
   // shared core queue, so one clinic's burst does not hold up the others (README "Operations").
   args.push('--dynamic-config-value', 'matching.enableFairness=true');
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = collectTail(child);
-  // Why the process ended, once it has: start-up polling gives up at once instead of at its deadline.
-  let exitReason: string | null = null;
-  const exit = new Promise<void>((resolveExit) => {
-    child.once('error', (err) => {
-      exitReason = `could not be started: ${err.message}`;
-      resolveExit();
-    });
-    child.once('exit', (code, signal) => {
-      exitReason = `exited (${signal ?? `exit status ${String(code)}`})`;
-      resolveExit();
-    });
-  });
+  const server = startServerProcess(options.cliPath, args);
 
-  let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exit;
-      clearTimeout(killer);
-    })();
-    return stopping;
-  };
-
-  const problem = await waitForFrontend(address, options.namespace, options.startTimeoutMs ?? 60_000, () => exitReason);
+  const problem = await waitForFrontend(address, options.namespace, options.startTimeoutMs ?? 60_000, server.exitReason);
   if (problem !== null) {
-    await stop();
-    throw new Error(`Temporal dev server on ${address} ${problem}:\n${log.join('\n')}`);
+    await server.stop();
+    throw new Error(`Temporal dev server on ${address} ${problem}:\n${server.log.join('\n')}`);
   }
-  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: child.pid!, stop };
+  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: server.pid!, stop: server.stop };
 }
 
 /**
  * Polls until the frontend describes the namespace, which also proves the namespace exists.
  * Resolves null on success, or the reason it gave up (the process ended, or the deadline passed).
  */
-async function waitForFrontend(
+export async function waitForFrontend(
   address: string,
   namespace: string,
   timeoutMs: number,

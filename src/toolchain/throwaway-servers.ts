@@ -8,6 +8,7 @@ import { applyMigrations } from '../db/migrate';
 import { startPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 import { ensureTemporalCli } from './temporal-cli';
+import { freeClusterPorts, startTemporalClusterBeside, type RunningTemporalCluster } from './temporal-cluster';
 import { startTemporalDevServer, type RunningTemporalDevServer } from './temporal-dev-server';
 
 export interface ThrowawayDatabase {
@@ -58,6 +59,10 @@ export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
 export interface ThrowawayTemporal {
   address: string;
   namespace: string;
+  /** Where the server's Prometheus metrics are, when asked for with `metrics`. */
+  metricsUrl?: string;
+  /** The Web UI, when asked for (`ui`); null when headless. */
+  uiUrl: string | null;
   /** The server process (the benchmarks read its CPU time); a restart changes it. */
   readonly pid: number;
   /** Stops the server, awaits `whileDown`, then starts it again on the same port and data (persistent servers only). */
@@ -65,19 +70,29 @@ export interface ThrowawayTemporal {
   stop(): Promise<void>;
 }
 
+export interface ThrowawayTemporalOptions {
+  persistent?: boolean;
+  /** Expose the server's Prometheus metrics on a free port (`metricsUrl`). */
+  metrics?: boolean;
+  /** Serve the Web UI on a free port, its codec at `codecEndpoint` (headless when absent). */
+  ui?: { codecEndpoint?: string };
+}
+
 /**
- * The real Temporal dev server, headless, with ARO's search attributes registered: in memory, or
- * with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
+ * The real Temporal dev server, headless unless `ui` is given, with ARO's search attributes registered:
+ * in memory, or with `persistent` in a SQLite file of its own (deleted by stop()) so that it can be restarted.
  */
-export async function startThrowawayTemporal(options: { persistent?: boolean } = {}): Promise<ThrowawayTemporal> {
+export async function startThrowawayTemporal(options: ThrowawayTemporalOptions = {}): Promise<ThrowawayTemporal> {
   const namespace = 'default';
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'aro-temporal-')) : null;
   const settings = {
     cliPath: await ensureTemporalCli(),
     port: await freePort(),
-    uiPort: null,
+    uiPort: options.ui ? await freePort() : null,
+    uiCodecEndpoint: options.ui?.codecEndpoint,
     dbFile: dir === null ? null : join(dir, 'temporal.db'),
     namespace,
+    metricsPort: options.metrics ? await freePort() : undefined,
   };
   const removeDir = async (): Promise<void> => {
     if (dir !== null) await rm(dir, { recursive: true, force: true });
@@ -92,6 +107,8 @@ export async function startThrowawayTemporal(options: { persistent?: boolean } =
   return {
     address: server.address,
     namespace,
+    ...(settings.metricsPort === undefined ? {} : { metricsUrl: `http://127.0.0.1:${settings.metricsPort}/metrics` }),
+    uiUrl: server.uiUrl,
     get pid() {
       return server.pid;
     },
@@ -106,4 +123,29 @@ export async function startThrowawayTemporal(options: { persistent?: boolean } =
       await removeDir();
     },
   };
+}
+
+export type ThrowawayTemporalCluster = RunningTemporalCluster;
+
+/**
+ * The real Temporal server in its production shape — frontend, history, matching and worker as four
+ * processes, headless — persisting to databases of its own on `database`'s PostgreSQL server, on free
+ * ports; its configuration and logs in a temporary directory deleted by stop() (the databases go
+ * with the throwaway PostgreSQL).
+ */
+export async function startThrowawayTemporalCluster(database: ThrowawayDatabase): Promise<ThrowawayTemporalCluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'aro-temporal-cluster-'));
+  try {
+    const cluster = await startTemporalClusterBeside(database.databaseUrl, { dir, ports: await freeClusterPorts(false), namespace: 'default' });
+    return {
+      ...cluster,
+      stop: async () => {
+        await cluster.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -1,6 +1,7 @@
 // Keeps one task queue's Temporal Worker running: a Worker that fails, or stops without being asked,
 // is built again after an exponential back-off, and its state is always there to be read.
 import type { Worker } from '@temporalio/worker';
+import { log } from '../telemetry/logger';
 import { RESTART_BACKOFF, restartDelayMs } from './restart-backoff';
 
 export type WorkerState = 'running' | 'restarting' | 'stopped';
@@ -124,7 +125,10 @@ export class SupervisedWorker {
     const delay = restartDelayMs(this.attempt, RESTART_BACKOFF);
     this.nextTryAt = new Date(Date.now() + delay);
     this.state = 'restarting';
-    console.error(`[aro-worker] ${this.opts.taskQueue} worker failed (${this.lastError}); restart ${this.attempt} in ${delay} ms`);
+    log.error(
+      { component: 'worker', taskQueue: this.opts.taskQueue, attempt: this.attempt, delayMs: delay, err },
+      `${this.opts.taskQueue} worker failed (${this.lastError}); restart ${this.attempt} in ${delay} ms`,
+    );
     return delay;
   }
 

@@ -1,19 +1,29 @@
-// The executor side: one supervised Temporal Worker per tenant task queue, hosting that tenant's
-// skills. New tenants, and changed rate settings, are picked up by polling the tenant registry, so no
-// restart is needed; a tenant's Worker that fails is restarted on its own (supervised-worker.ts).
+// The executor side: one supervised Temporal Worker per pool queue (skills of every pooled tenant),
+// and one per dedicated tenant queue of this process's shard, hosting that tenant's skills. New
+// tenants, moves between pool and own queue, and changed rate settings are picked up by polling the
+// tenant registry, so no restart is needed; a Worker that fails is restarted on its own
+// (supervised-worker.ts).
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Db } from '../db/prisma';
-import { createSkillActivities, type ActivityDeps } from '../activities';
-import { tenantTaskQueue } from '../routing/tenant-task-queue';
+import { createPooledSkillActivities, createSkillActivities, type ActivityDeps } from '../activities';
+import { poolTaskQueues, servesDedicatedQueue, tenantShard, tenantTaskQueue } from '../routing/tenant-task-queue';
+import { log } from '../telemetry/logger';
 import { SupervisedWorker, type WorkerStatus } from './supervised-worker';
 import type { WorkerFactory } from './worker-factory';
 
 export interface TenantWorkersOptions {
   connection: NativeConnection;
   namespace: string;
+  dataConverter: DataConverter;
   deps: ActivityDeps;
   refreshMs: number;
   createWorker: WorkerFactory;
+  /** This process serves the dedicated queues of the tenants whose shard (of `count`) is `index`. */
+  shard: { count: number; index: number };
+  /** Pool queues, all served by every process. */
+  pools: number;
+  poolMaxConcurrentActivities: number;
 }
 
 interface TenantSettings {
@@ -35,33 +45,67 @@ interface TenantWorker {
 
 export class TenantWorkers {
   private readonly running = new Map<string, TenantWorker>();
+  private readonly pools: SupervisedWorker[];
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   private stopped = false;
 
-  constructor(private readonly opts: TenantWorkersOptions) {}
+  constructor(private readonly opts: TenantWorkersOptions) {
+    // One set of skills for all pools: each call serves the tenant of the lifecycle that scheduled it.
+    const activities = createPooledSkillActivities(opts.deps);
+    this.pools = poolTaskQueues(opts.pools).map(
+      (taskQueue) =>
+        new SupervisedWorker({
+          taskQueue,
+          create: () =>
+            opts.createWorker({
+              connection: opts.connection,
+              namespace: opts.namespace,
+              dataConverter: opts.dataConverter,
+              taskQueue,
+              activities,
+              maxConcurrentActivityTaskExecutions: opts.poolMaxConcurrentActivities,
+            }),
+        }),
+    );
+  }
 
-  /** Starts a worker for every tenant now and keeps polling for new ones. */
+  /** Starts the pool workers and a worker for every dedicated tenant of this shard now, and keeps polling for new ones. */
   async start(): Promise<void> {
+    await Promise.all(this.pools.map((pool) => pool.start()));
     await this.refresh();
     this.timer = setInterval(() => {
       this.refreshing ??= this.refresh()
-        .catch((err) => console.error('[aro-worker] tenant refresh failed:', err))
+        .catch((err: unknown) => log.error({ component: 'worker', err }, 'tenant refresh failed'))
         .finally(() => (this.refreshing = undefined));
     }, this.opts.refreshMs);
   }
 
+  /** The pool queues, then the dedicated tenant queues this process serves. */
   get taskQueues(): string[] {
-    return [...this.running.keys()].map(tenantTaskQueue);
+    return [...this.pools.map((pool) => pool.status.taskQueue), ...[...this.running.keys()].map(tenantTaskQueue)];
   }
 
-  /** One per tenant queue; a worker being replaced after a settings change is not listed. */
+  /** One per pool and per dedicated tenant queue; a worker being replaced after a settings change is not listed. */
   statuses(): WorkerStatus[] {
-    return [...this.running.values()].map(({ supervisor }) => supervisor.status);
+    return [...this.pools.map((pool) => pool.status), ...[...this.running.values()].map(({ supervisor }) => supervisor.status)];
   }
 
   async refresh(): Promise<void> {
-    const tenants = await (this.opts.deps.db as Db).tenant.findMany({ select: { id: true, channels: true } });
+    const { count, index } = this.opts.shard;
+    // Pooled tenants need nothing of this process beyond the pools: only the others are read.
+    const dedicated = await (this.opts.deps.db as Db).tenant.findMany({
+      where: { executor: { not: 'pooled' } },
+      select: { id: true, channels: true, executor: true },
+    });
+    const tenants = dedicated.filter((tenant) => servesDedicatedQueue(tenant.executor) && tenantShard(tenant.id, count) === index);
+    const served = new Set(tenants.map((tenant) => tenant.id));
+    // Moved to the pool for good (or deleted): its own queue is no longer served here.
+    for (const [tenantId, worker] of this.running) {
+      if (served.has(tenantId)) continue;
+      this.running.delete(tenantId);
+      this.retire(worker);
+    }
     for (const tenant of tenants) {
       if (this.stopped) return;
       const { maxActivitiesPerSecond, maxConcurrentActivities } = (tenant.channels ?? {}) as TenantSettings;
@@ -77,6 +121,7 @@ export class TenantWorkers {
           this.opts.createWorker({
             connection: this.opts.connection,
             namespace: this.opts.namespace,
+            dataConverter: this.opts.dataConverter,
             taskQueue,
             activities: createSkillActivities(this.opts.deps, tenant.id),
             maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond,
@@ -107,6 +152,7 @@ export class TenantWorkers {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.refreshing;
-    await Promise.all([...this.running.values()].map(({ supervisor }) => supervisor.shutdown()).concat(this.retiring));
+    const supervisors = [...this.pools, ...[...this.running.values()].map(({ supervisor }) => supervisor)];
+    await Promise.all(supervisors.map((supervisor) => supervisor.shutdown()).concat(this.retiring));
   }
 }

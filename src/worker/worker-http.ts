@@ -1,15 +1,18 @@
 // The worker process's HTTP port (ARO_WORKER_HTTP_PORT): GET /healthz (the process answers), GET /readyz
-// (every task queue's worker runs) and GET /metrics (Prometheus). Not meant to face the internet:
-// /readyz names each queue's last error.
+// (every task queue's worker runs) and GET /metrics (Prometheus: ARO's worker and skill metrics, then
+// the Temporal SDK's). Not meant to face the internet: /readyz names each queue's last error.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { TemporalSdkMetrics } from '../telemetry/temporal-runtime';
 import type { WorkerStatuses } from './supervised-worker';
 import { registerWorkerMetrics } from './worker-metrics';
 import { workerReadiness } from './worker-readiness';
 
 export interface WorkerHttpOptions {
   workers: WorkerStatuses;
+  /** Appended to ARO's own metrics at each scrape. */
+  sdkMetrics?: TemporalSdkMetrics;
   /** 0 picks a free port. */
   port: number;
   host?: string;
@@ -20,7 +23,7 @@ export interface RunningWorkerHttp {
   close(): Promise<void>;
 }
 
-export async function startWorkerHttp({ workers, port, host = '0.0.0.0' }: WorkerHttpOptions): Promise<RunningWorkerHttp> {
+export async function startWorkerHttp({ workers, sdkMetrics, port, host = '0.0.0.0' }: WorkerHttpOptions): Promise<RunningWorkerHttp> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerWorkerMetrics(registry, workers);
@@ -36,10 +39,10 @@ export async function startWorkerHttp({ workers, port, host = '0.0.0.0' }: Worke
         return answer(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', queues });
       }
       case '/metrics':
-        registry.metrics().then(
-          (text) => {
+        Promise.all([registry.metrics(), sdkMetrics?.scrape() ?? '']).then(
+          ([aro, sdk]) => {
             res.writeHead(200, { 'content-type': registry.contentType });
-            res.end(text);
+            res.end(sdk ? `${aro}\n${sdk}` : aro);
           },
           (err: unknown) => answer(res, 500, { error: err instanceof Error ? err.message : String(err) }),
         );

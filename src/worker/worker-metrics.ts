@@ -1,5 +1,7 @@
-// Prometheus metrics of supervised workers, read from their statuses at each scrape.
+// Prometheus metrics of supervised workers, read from their statuses at each scrape, and of the skills
+// they run (src/telemetry/skill-metrics.ts).
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { registerSkillMetrics } from '../telemetry/skill-metrics';
 import type { WorkerState, WorkerStatuses } from './supervised-worker';
 
 const STATES: WorkerState[] = ['running', 'restarting', 'stopped'];
@@ -34,4 +36,5 @@ export function registerWorkerMetrics(registry: Registry, workers: WorkerStatuse
       }
     },
   });
+  registerSkillMetrics(registry);
 }

@@ -3,6 +3,7 @@
 // add a new version instead of editing one in place.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SkillRoute } from '../routing/tenant-task-queue';
 
 export const WORKFLOW_TYPE = 'appointmentLifecycle';
 export const DEFAULT_CORE_TASK_QUEUE = 'aro-core';
@@ -149,6 +150,11 @@ export interface LifecycleInput {
   carried?: CarriedState;
   /** History length at which the workflow continues as new even if the server does not suggest it. */
   historyLimit?: number;
+  /**
+   * Where the skills run, routed by the starter (src/routing/tenant-task-queue.ts) and kept across
+   * continue-as-new; absent (lifecycles started before pools existed): the tenant's own queue.
+   */
+  skillRoute?: SkillRoute;
 }
 
 export type TouchKind =
@@ -362,6 +368,8 @@ export const ErrorType = {
   PatientOptedOut: 'PatientOptedOutError',
   /** A staff message the provider refused or could not take (the thread shows it failed). */
   MessageNotSent: 'MessageNotSentError',
+  /** A pooled tenant's send came before its turn under the tenant's rate: retried when due. */
+  TenantPaced: 'TenantPacedError',
 } as const;
 
 // ---------------------------------------------------------------------------------------------

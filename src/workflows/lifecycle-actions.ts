@@ -61,8 +61,11 @@ export class LifecycleActions {
     readonly state: LifecycleState,
   ) {
     this.tenantId = input.tenantId;
+    const route = input.skillRoute ?? { taskQueue: tenantTaskQueue(input.tenantId) };
     this.skills = proxyActivities<SkillActivities>({
-      taskQueue: tenantTaskQueue(input.tenantId),
+      taskQueue: route.taskQueue,
+      // In a pool the server dispatches round-robin across tenants: one clinic's burst waits its turn.
+      ...(route.fairnessKey ? { priority: { fairnessKey: route.fairnessKey } } : {}),
       startToCloseTimeout: '1m',
       // A reminder that cannot go out within the hour is stale: give up and tell the clinic.
       scheduleToCloseTimeout: '1h',

@@ -7,6 +7,8 @@ import { loadConfig, type AroConfig } from '../../src/config';
 import { createPrisma, type Db } from '../../src/db/prisma';
 import type { WorkerFactory } from '../../src/worker/worker-factory';
 import { runWorkers, type RunningWorkers } from '../../worker';
+import { aroDataConverter } from '../../src/temporal/data-converter';
+import { TEST_PAYLOAD_SETTINGS } from './payload-keys';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
 
 export interface AroStack {
@@ -15,6 +17,8 @@ export interface AroStack {
   databaseUrl: string;
   db: Db;
   temporal: Client;
+  /** The Temporal Web UI (with the `temporalUi` option), else null. */
+  temporalUiUrl: string | null;
   workers: RunningWorkers;
   stop(): Promise<void>;
 }
@@ -24,6 +28,8 @@ export interface AroStackOptions {
   createWorker?: WorkerFactory;
   /** The API's /readyz and /metrics cover the workers, as under `npm run dev`. */
   apiCoversWorkers?: boolean;
+  /** Serve Temporal's Web UI, decoding payloads through `codecEndpoint` (the stack's own /codec needs a fixed ARO_API_PORT). */
+  temporalUi?: { codecEndpoint: string };
 }
 
 export async function startAroStack(settings: Record<string, string> = {}, options: AroStackOptions = {}): Promise<AroStack> {
@@ -44,23 +50,24 @@ export async function startAroStack(settings: Record<string, string> = {}, optio
     await database?.stop();
   };
   try {
-    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal()]);
+    [database, temporalServer] = await Promise.all([startTestDatabase(), startTestTemporal({ ui: options.temporalUi })]);
     db = createPrisma(database.databaseUrl);
     const config = loadConfig({
       DATABASE_URL: database.databaseUrl,
       TEMPORAL_ADDRESS: temporalServer.address,
       ARO_TENANT_REFRESH_MS: '200',
       ARO_LOG_LEVEL: 'error',
+      ...TEST_PAYLOAD_SETTINGS,
       ...settings,
     });
     connection = await Connection.connect({ address: temporalServer.address });
-    const temporal = new Client({ connection, namespace: temporalServer.namespace });
+    const temporal = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(config) });
     nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
     workers = await runWorkers({ config, db, connection: nativeConnection, createWorker: options.createWorker });
     // A free port unless the suite fixed one (e.g. to build ARO_PUBLIC_URL before starting).
     const port = settings.ARO_API_PORT ? config.ARO_API_PORT : 0;
     api = await startApi({ config, db, temporal, ...(options.apiCoversWorkers ? { workers } : {}), port, host: '127.0.0.1' });
-    return { url: api.url, config, databaseUrl: database.databaseUrl, db, temporal, workers, stop };
+    return { url: api.url, config, databaseUrl: database.databaseUrl, db, temporal, temporalUiUrl: temporalServer.uiUrl, workers, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -13,11 +13,12 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { appointmentWorkflowId, snapshotQuery } from '../../src/workflows/contracts';
 import { freePort } from '../../src/toolchain/free-port';
-import { CLI_SCRIPT, SupervisedAroProcess, type ProcessExit } from './aro-processes';
+import { CLI_SCRIPT, SupervisedAroProcess, type ProcessExit } from '../../src/toolchain/aro-processes';
 import { ClinicTraffic, type Answer, type Patient } from './clinic-traffic';
 import { countFigures, templateMatcher, type AppointmentRecord, type FaultFigures } from './fault-figures';
 import { graphqlClient } from './graphql-client';
 import { LocalTwilio, newAccount, randomSid, type TwilioOutage } from './local-twilio';
+import { TEST_PAYLOAD_SETTINGS, testDataConverter } from './payload-keys';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
 
 const execFileAsync = promisify(execFile);
@@ -101,10 +102,12 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
       DATABASE_URL: database.databaseUrl,
       TEMPORAL_ADDRESS: temporalServer.address,
       ARO_API_PORT: String(apiPort),
+      ARO_WORKER_HTTP_PORT: String(await freePort()),
       ARO_PUBLIC_URL: apiUrl,
       ARO_TWILIO_API_URL: twilio.url,
       ARO_TWILIO_TIMEOUT_MS: String(TWILIO_TIMEOUT_MS),
       ARO_SECRETS_KEY: secretsKey,
+      ...TEST_PAYLOAD_SETTINGS,
       ARO_TENANT_REFRESH_MS: '500',
       ARO_LOG_LEVEL: 'warn',
       // The drill reads every appointment back through GraphQL at the end.
@@ -262,7 +265,7 @@ export async function runFaultDrill(options: FaultDrillOptions): Promise<FaultDr
     await clinic.stop();
 
     connection = await Connection.connect({ address: temporalServer.address });
-    const client = new Client({ connection, namespace: temporalServer.namespace });
+    const client = new Client({ connection, namespace: temporalServer.namespace, dataConverter: testDataConverter() });
     const records = await readAppointments(client, graphql, tenant, clinic);
     const failedWorkflows: string[] = [];
     const failedQuery =

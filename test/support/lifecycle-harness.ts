@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { runWorkers, type RunningWorkers } from '../../worker';
 import type { MessagingProvider } from '../../src/activities/providers/messaging-provider';
 import { loadConfig } from '../../src/config';
+import { TEST_PAYLOAD_SETTINGS } from './payload-keys';
 import { writeProjection } from '../../src/db/appointment-projection';
 import type { Db } from '../../src/db/prisma';
 import { lifecycleInput } from '../../src/api/appointments/lifecycle-input';
@@ -28,7 +29,7 @@ export async function startWorkers(
   db: Db,
   opts: { providers?: Record<string, MessagingProvider> } = {},
 ): Promise<RunningWorkers> {
-  const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200' });
+  const config = loadConfig({ ARO_TENANT_REFRESH_MS: '200', ...TEST_PAYLOAD_SETTINGS });
   return runWorkers({ config, db, connection: env.nativeConnection, ...opts });
 }
 

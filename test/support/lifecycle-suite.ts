@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { createPrisma, type Db } from '../../src/db/prisma';
+import { workflowSpanSinks } from '../../src/telemetry/tracing';
 import { workflowBundle } from '../../src/worker/workflow-bundle';
 import { verifyRescheduleLink } from '../../src/domain/reschedule-link';
 import { createTenant } from '../../src/tenants/create-tenant';
@@ -35,6 +36,7 @@ import {
 } from './lifecycle-harness';
 import { createTimeSkippingEnv, startTestDatabase } from './servers';
 import { recordHistory } from './histories';
+import { testDataConverter } from './payload-keys';
 import { ScriptedProvider } from './scripted-provider';
 
 const SECOND = 1000;
@@ -99,7 +101,11 @@ export function lifecycleSuite(title: string, options: SuiteOptions = {}) {
         // A failed test has said what went wrong; its half-run workflows prove nothing about replay.
         if (this.currentTest?.state !== 'passed') return;
         for (const handle of started) {
-          await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+          await Worker.runReplayHistory(
+            { workflowBundle: await workflowBundle(), dataConverter: testDataConverter(), sinks: workflowSpanSinks() },
+            await handle.fetchHistory(),
+            handle.workflowId,
+          );
         }
       });
     }

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { AppointmentPage } from './pages/appointment/AppointmentPage';
 import { InboxPage } from './pages/inbox/InboxPage';
+import { PhonePage } from './pages/phone/PhonePage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { StatsPage } from './pages/stats/StatsPage';
 import { TodayPage } from './pages/today/TodayPage';
@@ -22,4 +23,5 @@ export const pages: AppPage[] = [
   { path: '/stats', nav: 'Numbers', element: <StatsPage /> },
   { path: '/settings', nav: 'Settings', element: <SettingsPage /> },
   { path: '/settings/:section', element: <SettingsPage /> },
+  { path: '/phone', nav: 'Patient phone', devOnly: true, element: <PhonePage /> },
 ];

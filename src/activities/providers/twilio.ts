@@ -1,6 +1,7 @@
 // The `twilio` provider: SMS and WhatsApp through the tenant's own Twilio account, with the official
 // client. Every message asks for delivery statuses at ARO's status webhook.
 import type twilio from 'twilio';
+import { SpanKind, inSpan } from '../../telemetry/tracing';
 import { twilioClient, twilioHttpClient, type TwilioClientOptions } from '../../twilio/twilio-client';
 import { deliveryError } from '../../twilio/twilio-errors';
 import { TwilioSetupError, twilioCredentials, twilioSender, twilioWebhookUrl, type TwilioSender } from '../../twilio/twilio-settings';
@@ -45,16 +46,25 @@ export function createTwilioProvider(options: TwilioClientOptions): MessagingPro
       const what = message.content
         ? { contentSid: message.content.sid, contentVariables: JSON.stringify(message.content.variables) }
         : { body: message.body };
-      try {
-        const sent = await client.messages.create({
-          ...addresses(message, sender),
-          ...what,
-          statusCallback: twilioWebhookUrl(tenant.publicUrl, tenant.tenantId, 'status'),
-        });
-        return receipt(sent);
-      } catch (err) {
-        throw deliveryError(err);
-      }
+      const publicUrl = tenant.publicUrl;
+      // The provider's HTTP call as a span of its own (no recipient or text on it): the end of a webhook's trace.
+      return inSpan(
+        'twilio POST Messages',
+        { 'aro.tenant_id': tenant.tenantId, 'aro.channel': message.channel, 'http.request.method': 'POST' },
+        async () => {
+          try {
+            const sent = await client.messages.create({
+              ...addresses(message, sender),
+              ...what,
+              statusCallback: twilioWebhookUrl(publicUrl, tenant.tenantId, 'status'),
+            });
+            return receipt(sent);
+          } catch (err) {
+            throw deliveryError(err);
+          }
+        },
+        SpanKind.CLIENT,
+      );
     },
 
     async findSent(message, since, tenant, known) {
@@ -63,7 +73,12 @@ export function createTwilioProvider(options: TwilioClientOptions): MessagingPro
       const client = await connect(tenant);
       let recent: MessageInstance[];
       try {
-        recent = await client.messages.list({ to, limit: RECOVERY_LOOKBACK });
+        recent = await inSpan(
+          'twilio GET Messages',
+          { 'aro.tenant_id': tenant.tenantId, 'aro.channel': message.channel, 'http.request.method': 'GET' },
+          () => client.messages.list({ to, limit: RECOVERY_LOOKBACK }),
+          SpanKind.CLIENT,
+        );
       } catch (err) {
         throw deliveryError(err);
       }

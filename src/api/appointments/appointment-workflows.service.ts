@@ -46,6 +46,7 @@ import {
 } from '../../workflows/contracts';
 import { writeProjection } from '../../db/appointment-projection';
 import type { Db } from '../../db/prisma';
+import type { Prisma } from '../../generated/prisma/client';
 import { RetryLaterError } from '../http/retry-later';
 import { ARO_CONFIG, DB, TEMPORAL_CLIENT } from '../tokens';
 
@@ -70,6 +71,8 @@ export class TemporalUnavailableError extends RetryLaterError {
 export interface LifecycleAnswer {
   workflowId: string;
   lifecycle: 'running' | 'closed' | 'never_started';
+  /** Whether the caller's `alongside` write was made, with the appointment's first projection row. */
+  wroteAlongside?: boolean;
 }
 
 /** The workflow refused a staff action (its validator or handler said why, e.g. "cannot cancel: the appointment is completed"). */
@@ -120,24 +123,25 @@ export class AppointmentWorkflows {
     this.openWorkflows = new WorkflowClient({
       connection: temporal.connection,
       namespace: temporal.options.namespace,
+      dataConverter: temporal.options.dataConverter,
       queryRejectCondition: QueryRejectCondition.NOT_OPEN,
     });
   }
 
   /**
    * A new booking: starts its lifecycle in one round trip. Only when the workflow id exists already
-   * (the event raced an update, or is a retry) does it fall back to updateBooking.
+   * (the event raced an update, or is a retry) does it fall back to updateBooking. `alongside`: a
+   * write made with the first projection row once the lifecycle runs (see writeProjection).
    */
-  async book(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+  async book(input: LifecycleInput, eventId: string, alongside?: Prisma.Sql): Promise<LifecycleAnswer> {
     const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
     try {
       await this.call('start', () => this.temporal.workflow.start(WORKFLOW_TYPE, this.startOptions(workflowId, input)));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return this.updateBooking(input, eventId);
+      return this.updateBooking(input, eventId, alongside);
     }
-    await this.writeFirstProjection(workflowId, input);
-    return { workflowId, lifecycle: 'running' };
+    return { workflowId, lifecycle: 'running', wroteAlongside: await this.writeFirstProjection(workflowId, input, alongside) };
   }
 
   /**
@@ -145,7 +149,7 @@ export class AppointmentWorkflows {
    * yet. Atomic in Temporal, so a created and an updated event racing cannot start two; a lifecycle
    * that has closed is never started again.
    */
-  async updateBooking(input: LifecycleInput, eventId: string): Promise<LifecycleAnswer> {
+  async updateBooking(input: LifecycleInput, eventId: string, alongside?: Prisma.Sql): Promise<LifecycleAnswer> {
     const workflowId = appointmentWorkflowId(input.tenantId, input.appointment.externalId);
     const signal: BookingUpdatedSignal = {
       eventId,
@@ -166,17 +170,18 @@ export class AppointmentWorkflows {
       throw err;
     }
     // Signal-with-start may have started it (an update that overtook its created event).
-    await this.writeFirstProjection(workflowId, input);
-    return { workflowId, lifecycle: 'running' };
+    return { workflowId, lifecycle: 'running', wroteAlongside: await this.writeFirstProjection(workflowId, input, alongside) };
   }
 
   /**
    * The row the workflow counts on (input.projected); a revision-0 write never overwrites the
    * workflow's own. Written after the Temporal call, outside any transaction: should it fail, the
-   * caller answers "try again" and the retry writes it.
+   * caller answers "try again" and the retry writes it. Whether `alongside` was written with it.
    */
-  private async writeFirstProjection(workflowId: string, input: LifecycleInput): Promise<void> {
-    if (input.projected) await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected });
+  private async writeFirstProjection(workflowId: string, input: LifecycleInput, alongside: Prisma.Sql | undefined): Promise<boolean> {
+    if (!input.projected) return false;
+    await writeProjection(this.db, { tenantId: input.tenantId, workflowId, revision: 0, projection: input.projected }, alongside);
+    return alongside !== undefined;
   }
 
   cancelBooking(tenantId: string, externalId: string, cancelled: BookingCancelledSignal): Promise<LifecycleAnswer> {

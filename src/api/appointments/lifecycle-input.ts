@@ -3,6 +3,7 @@
 // plans the touches with the time-zone database (which workflow code may not read).
 import { Duration } from 'luxon';
 import { parsePolicy } from '../../domain/policy';
+import { DEFAULT_TENANT_POOLS, skillRoute } from '../../routing/tenant-task-queue';
 import { planTouches } from '../../domain/touch-schedule';
 import type { Tenant } from '../../generated/prisma/client';
 import { LIFECYCLE_VERSION, type AppointmentDetails, type LifecycleInput } from '../../workflows/contracts';
@@ -40,10 +41,11 @@ export interface BookingEventRef {
  * (AppointmentWorkflows.book does).
  */
 export function lifecycleInput(
-  tenant: { id: string; timeZone: string; policy: unknown },
+  tenant: { id: string; timeZone: string; policy: unknown; executor?: string },
   appointment: AppointmentDetails,
   event: BookingEventRef,
   now: Date = new Date(),
+  pools: number = DEFAULT_TENANT_POOLS,
 ): LifecycleInput {
   const policy = parsePolicy(tenant.policy);
   const plan = planTouches({
@@ -65,5 +67,6 @@ export function lifecycleInput(
     plan,
     projected: initialProjection(appointment, plan.touches, now.getTime()),
     cancelQuestionTtlMs: policy.cancelQuestionTtl ? Duration.fromISO(policy.cancelQuestionTtl).toMillis() : undefined,
+    skillRoute: skillRoute({ id: tenant.id, executor: tenant.executor ?? 'dedicated' }, pools),
   };
 }

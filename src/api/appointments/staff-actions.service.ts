@@ -58,7 +58,7 @@ export class StaffActions {
 
   constructor(
     @Inject(DB) private readonly db: Db,
-    @Inject(ARO_CONFIG) config: AroConfig,
+    @Inject(ARO_CONFIG) private readonly config: AroConfig,
     private readonly workflows: AppointmentWorkflows,
     private readonly reads: AppointmentReads,
   ) {
@@ -88,7 +88,8 @@ export class StaffActions {
     const tenant = await this.db.tenant.findUniqueOrThrow({ where: { id: caller.tenantId } });
     // An event id of its own, as a booking system's would be: the workflow remembers it, so a retry is no second booking.
     const eventId = `api:${caller.keyId}:${randomUUID()}`;
-    await this.workflows.book(lifecycleInput(tenant, appointmentDetails(tenant, booked), { id: eventId }), eventId);
+    const lifecycle = lifecycleInput(tenant, appointmentDetails(tenant, booked), { id: eventId }, new Date(), this.config.ARO_TENANT_POOLS);
+    await this.workflows.book(lifecycle, eventId);
     const created = await this.reads.get(caller.tenantId, booked.externalId);
     if (!created) throw new Error(`appointment ${booked.externalId} vanished right after it was booked`);
     return created;

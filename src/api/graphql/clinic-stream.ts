@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, getOperationAST, parse, validate, type DocumentNode } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { ClinicContext } from './auth/clinic-context';
-import { CLINIC_CONTEXT, MAX_QUERY_TOKENS, type ClinicContextFactory } from './clinic-graphql';
+import { CLINIC_CONTEXT } from '../tokens';
+import { MAX_QUERY_TOKENS, type ClinicContextFactory } from './clinic-graphql';
 import { ClinicErrorCode } from './clinic-errors';
 
 export const GRAPHQL_STREAM_PATH = '/graphql/stream';

@@ -50,13 +50,15 @@ export class TwilioStatuses {
     const status = receipt.MessageStatus.toLowerCase();
     const errorCode = receipt.ErrorCode || undefined;
     const message: ProviderMessage = { tenantId: tenant.id, provider: 'twilio', providerMessageId: receipt.MessageSid };
+    // Only to label the metric (the schema does not require `To`): Twilio prefixes WhatsApp addresses.
+    const channel = String(request.params.To ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms';
 
     // As for booking webhooks: recorded first, settled once the workflow has it, no transaction
     // around the signal; a failed signal leaves Twilio's retry (or a later status) free to apply it.
     const key = { tenantId: tenant.id, source: receiptSource('twilio'), eventId: receiptEventId(receipt.MessageSid, status) };
     const claim = await this.ledger.claim(key, request.params as Prisma.InputJsonObject);
     if (!claim) return 'duplicate';
-    const state = await this.applyAndSettle(claim, message, status, errorCode);
+    const state = await this.applyAndSettle(claim, message, channel, status, errorCode);
     if (state !== 'unmatched') return answerFor(state);
 
     // Kept as unmatched, then looked for again: a send that stored the id between the first look
@@ -64,10 +66,10 @@ export class TwilioStatuses {
     if ((await this.db.message.count({ where: message })) === 0) return 'unmatched';
     const reclaimed = await this.ledger.reclaimUnmatched(key);
     if (!reclaimed) return 'applied';
-    return answerFor(await this.applyAndSettle(reclaimed, message, status, errorCode));
+    return answerFor(await this.applyAndSettle(reclaimed, message, channel, status, errorCode));
   }
 
-  private async applyAndSettle(claim: Claim, message: ProviderMessage, status: string, errorCode: string | undefined): Promise<SettledState> {
+  private async applyAndSettle(claim: Claim, message: ProviderMessage, channel: string, status: string, errorCode: string | undefined): Promise<SettledState> {
     let state: SettledState;
     try {
       state = await this.apply(message, status, errorCode);
@@ -76,6 +78,7 @@ export class TwilioStatuses {
       throw err;
     }
     await this.ledger.settle(claim, state);
+    if (state === 'applied' || state === 'ignored_closed') this.metrics.countReceipt(channel, status);
     return state;
   }
 

@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AroConfig } from '../../config';
 import type { Db } from '../../db/prisma';
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 import { DeliveryInProgressError } from '../http/retry-later';
 import { ARO_CONFIG, DB } from '../tokens';
 
@@ -45,8 +45,12 @@ export class DeliveryLedger {
    */
   async claim(key: DeliveryKey, payload: Prisma.InputJsonValue): Promise<Claim | null> {
     const claimedAt = new Date();
-    const recorded = await this.db.webhookEvent.createMany({ data: [{ ...key, payload, claimedAt }], skipDuplicates: true });
-    if (recorded.count === 1) return { key, claimedAt };
+    // The first delivery of an event takes this one statement (plain SQL: every webhook delivery runs it).
+    const recorded = await this.db.$executeRaw`
+      INSERT INTO "WebhookEvent" ("tenantId", "source", "eventId", "receivedAt", "payload", "state", "claimedAt")
+      VALUES (${key.tenantId}, ${key.source}, ${key.eventId}, ${claimedAt}, ${JSON.stringify(payload)}::jsonb, 'received', ${claimedAt})
+      ON CONFLICT DO NOTHING`;
+    if (recorded === 1) return { key, claimedAt };
 
     // Seen before and not settled: an attempt failed (and released it) or died (its claim has aged
     // past any Temporal call it could still be making). One statement, so two retries cannot both win.
@@ -68,13 +72,21 @@ export class DeliveryLedger {
    */
   async settle(claim: Claim, state: SettledState): Promise<void> {
     try {
-      await this.db.webhookEvent.updateMany({
-        where: { ...claim.key, state: 'received' },
-        data: { state, settledAt: new Date(), claimedAt: null },
-      });
+      await this.db.$executeRaw(this.settlement(claim, state));
     } catch (err) {
       this.logger.warn(`event ${claim.key.source}/${claim.key.eventId} applied but not marked ${state}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The statement that settles the event, for a caller that makes it part of another write (the
+   * booking's first projection row: one round trip for both, failing or succeeding together). Its
+   * time is the statement's, in UTC like every instant Prisma stores.
+   */
+  settlement({ key }: Claim, state: SettledState): Prisma.Sql {
+    return Prisma.sql`
+      UPDATE "WebhookEvent" SET "state" = ${state}, "settledAt" = statement_timestamp() AT TIME ZONE 'UTC', "claimedAt" = NULL
+      WHERE "tenantId" = ${key.tenantId} AND "source" = ${key.source} AND "eventId" = ${key.eventId} AND "state" = 'received'`;
   }
 
   /**

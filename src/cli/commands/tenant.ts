@@ -1,6 +1,7 @@
-// `aro tenant create|list|twilio|whatsapp-template|plan`: onboarding a clinic (its API key and webhook
-// secret are shown once), listing tenants, connecting a clinic's Twilio account, its approved
-// WhatsApp templates, and choosing its plan. Every change is audited as the operator's (no secrets).
+// `aro tenant create|list|twilio|whatsapp-template|plan|executor`: onboarding a clinic (its API key and
+// webhook secret are shown once), listing tenants, connecting a clinic's Twilio account, its approved
+// WhatsApp templates, choosing its plan and where its skills run (its own queue or a pool). Every
+// change is audited as the operator's (no secrets).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { createPrisma, type Db } from '../../db/prisma';
@@ -8,18 +9,22 @@ import { PLANS } from '../../domain/plan-limits';
 import { credentialCipher } from '../../secrets/credential-cipher';
 import { createTenant } from '../../tenants/create-tenant';
 import { auditSettingsChange, cliActor } from '../../tenants/settings-audit';
+import { changeTenantExecutor } from '../../tenants/tenant-executor';
 import { configureTwilio } from '../../tenants/twilio-setup';
 import { setWhatsappTemplate } from '../../tenants/whatsapp-templates';
 import { formatUsage, UsageError, type CliCommand } from '../command';
 import { resolveDatabaseUrl } from '../database-url';
 
 const USAGE = [
-  'aro tenant create --name <name> --timezone <IANA zone> [--locale <locale>] [--id <id>] [--json]',
+  'aro tenant create --name <name> --timezone <IANA zone> [--locale <locale>] [--id <id>] [--pooled] [--json]',
   'aro tenant list [--json]',
   'aro tenant twilio --id <id> --account-sid <AC...> (--messaging-service-sid <MG...> | --from <+E.164>) [--whatsapp-from <+E.164>] [--rate <messages/s>]',
   '    (the auth token is read from TWILIO_AUTH_TOKEN, never from the command line; ARO_SECRETS_KEY seals it)',
   'aro tenant whatsapp-template --id <id> --kind <kind> --locale <locale> --content-sid <HX...> --variables 1=name,2=date,3=time [--body <text>]',
   `aro tenant plan --id <id> --plan <${PLANS.join('|')}>`,
+  'aro tenant executor --id <id> (--dedicated | --pooled | --release-dedicated-queue)',
+  '    (--pooled moves new appointments to a shared pool queue; the tenant\'s own queue stays served for the',
+  '    appointments booked before, until --release-dedicated-queue once they have ended)',
 ].join('\n');
 
 /** Runs node:util's parseArgs, turning its complaints about the command line into usage errors. */
@@ -49,6 +54,7 @@ async function create(args: string[]): Promise<void> {
         timezone: { type: 'string' },
         locale: { type: 'string' },
         id: { type: 'string' },
+        pooled: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -60,7 +66,8 @@ async function create(args: string[]): Promise<void> {
   }
   if (values.name === undefined) throw new UsageError('--name is required', USAGE);
   if (values.timezone === undefined) throw new UsageError('--timezone is required', USAGE);
-  const input = { name: values.name, timeZone: values.timezone, defaultLocale: values.locale, id: values.id };
+  const executor = values.pooled ? 'pooled' : 'dedicated';
+  const input = { name: values.name, timeZone: values.timezone, defaultLocale: values.locale, id: values.id, executor } as const;
 
   const { tenant, apiKey, webhookSecret } = await withDatabase(async (db) => {
     const created = await createTenant(db, input);
@@ -70,7 +77,7 @@ async function create(args: string[]): Promise<void> {
       actor: cliActor(),
       action: 'settings.tenant_created',
       subject: `tenant:${id}`,
-      detail: { name, timeZone, defaultLocale },
+      detail: { name, timeZone, defaultLocale, executor },
     });
     return created;
   });
@@ -212,6 +219,25 @@ async function plan(args: string[]): Promise<void> {
   process.stdout.write(`Tenant ${values.id} is on the ${values.plan} plan.\n`);
 }
 
+async function executor(args: string[]): Promise<void> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      options: { id: { type: 'string' }, dedicated: { type: 'boolean' }, pooled: { type: 'boolean' }, 'release-dedicated-queue': { type: 'boolean' } },
+    }),
+  );
+  if (values.id === undefined) throw new UsageError('--id is required', USAGE);
+  const requests = (['dedicated', 'pooled', 'release-dedicated-queue'] as const).filter((request) => values[request]);
+  if (requests.length !== 1) throw new UsageError('give one of --dedicated, --pooled, --release-dedicated-queue', USAGE);
+  const now = await withDatabase((db) => changeTenantExecutor(db, values.id!, requests[0], cliActor()));
+  const meaning = {
+    dedicated: 'its skills run on its own task queue',
+    pooled: 'its skills run in a shared pool queue',
+    'leaving-dedicated': 'new appointments run in a shared pool queue; its own queue stays served until --release-dedicated-queue',
+  }[now];
+  process.stdout.write(`Tenant ${values.id} is ${now}: ${meaning}.\n`);
+}
+
 export const tenantCommand: CliCommand = {
   name: 'tenant',
   usage: USAGE,
@@ -227,12 +253,14 @@ export const tenantCommand: CliCommand = {
         return whatsappTemplate(args);
       case 'plan':
         return plan(args);
+      case 'executor':
+        return executor(args);
       case '--help':
       case '-h':
         process.stdout.write(formatUsage(USAGE));
         return;
       case undefined:
-        throw new UsageError('tenant needs a subcommand: create, list, twilio, whatsapp-template or plan', USAGE);
+        throw new UsageError('tenant needs a subcommand: create, list, twilio, whatsapp-template, plan or executor', USAGE);
       default:
         throw new UsageError(`unknown tenant subcommand "${subcommand}"`, USAGE);
     }

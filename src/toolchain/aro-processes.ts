@@ -4,16 +4,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The compiled repository root (dist/), from dist/test/support. */
+/** The compiled repository root (dist/), from dist/src/toolchain. */
 export const DIST_ROOT = join(__dirname, '..', '..');
 
 export const API_SCRIPT = join(DIST_ROOT, 'src', 'api', 'main.js');
 export const WORKER_SCRIPT = join(DIST_ROOT, 'worker.js');
 export const CLI_SCRIPT = join(DIST_ROOT, 'src', 'cli', 'aro.js');
 
-/** The line each process prints once it serves: the API listens, the worker polls. */
-const READY_LINES: Record<AroRole, string> = { api: '[aro-api] listening on', worker: '[aro-worker] polling' };
+/**
+ * The port whose /healthz answers once the process serves: the API listens, the worker polls (its
+ * probes start after its workers). Asked over HTTP, as an orchestrator would, rather than read from
+ * the logs, which ARO_LOG_LEVEL may quieten.
+ */
+const HEALTH_PORTS: Record<AroRole, string> = { api: 'ARO_API_PORT', worker: 'ARO_WORKER_HTTP_PORT' };
+const HEALTH_POLL_MS = 200;
 const RESTART_DELAY_MS = 1_000;
 const STOP_GRACE_MS = 15_000;
 
@@ -36,12 +42,26 @@ export class SupervisedAroProcess {
   private stopped = false;
   private readonly log: WriteStream;
 
+  /** `name` tells apart processes of one role (worker-1, worker-2): it names the log file. */
   constructor(
     readonly role: AroRole,
     private readonly env: Record<string, string>,
     logDir: string,
+    readonly name: string = role,
   ) {
-    this.log = createWriteStream(join(logDir, `${role}.log`), { flags: 'a' });
+    // A default port could be another run's process answering.
+    if (!env[HEALTH_PORTS[role]]) throw new Error(`the ${role} process needs ${HEALTH_PORTS[role]} in its environment`);
+    this.log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  }
+
+  /** The current process's id (a restart changes it); undefined before start(). Temporal names a worker `<pid>@<host>`. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The file its stdout and stderr go to. */
+  get logFile(): string {
+    return this.log.path as string;
   }
 
   /** Spawns the process; resolves once it prints its ready line (a process that exits first is started again). */
@@ -83,13 +103,16 @@ export class SupervisedAroProcess {
     this.log.write(`--- ${new Date().toISOString()} started (pid ${String(child.pid)})\n`);
     let markReady: () => void = () => undefined;
     this.ready = new Promise<void>((resolve) => (markReady = resolve));
-    const readyLine = READY_LINES[this.role];
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      this.log.write(chunk);
-      if (chunk.includes(readyLine)) markReady();
-    });
+    child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    const healthz = `http://127.0.0.1:${this.env[HEALTH_PORTS[this.role]]}/healthz`;
+    void (async () => {
+      while (child.exitCode === null && child.signalCode === null) {
+        const answered = await fetch(healthz).then((res) => res.ok, () => false);
+        if (answered) return markReady();
+        await sleep(HEALTH_POLL_MS);
+      }
+    })();
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         this.log.write(`--- ${new Date().toISOString()} exited (${signal ?? `status ${String(code)}`})\n`);
