@@ -331,7 +331,7 @@ describe('clinic GraphQL API end to end', function () {
       await clinicGql(
         `query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) {
           appointments confirmed confirmationRate cancellations reschedules completed noShows noShowRate
-          needingAttention messagesSent segmentsSent repliesReceived repliesNeedingAttention } }`,
+          needingAttention messagesSent segmentsSent byChannel { channel messagesSent segmentsSent } repliesReceived repliesNeedingAttention } }`,
         { from: from.toISO(), to: to.toISO() },
       ),
     ).stats;
@@ -347,6 +347,8 @@ describe('clinic GraphQL API end to end', function () {
       needingAttention: 0,
       messagesSent: sent._count._all,
       segmentsSent: sent._sum.segments,
+      // Every message of this clinic went by SMS.
+      byChannel: [{ channel: 'SMS', messagesSent: sent._count._all, segmentsSent: sent._sum.segments }],
       repliesReceived: 0,
       repliesNeedingAttention: 0,
     });
