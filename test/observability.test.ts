@@ -196,7 +196,15 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
     }
     assert.ok(sends(spans).length >= 1);
     assert.deepEqual(collector.refused, []);
-    // Nothing about the patient travels to the tracing backend.
+    // The refused send's span says why, as Twilio said it, without the number Twilio quoted.
+    const refusedWorkflowId = appointmentWorkflowId(tenant.id, refused.externalId);
+    const refusedRun = await eventually(
+      async () => collector.spans.find((s) => s.name === 'RunActivity:messaging.send' && s.attributes.temporalWorkflowId === refusedWorkflowId),
+      (span) => span !== undefined,
+      "the refused send's span",
+    );
+    assert.match(refusedRun!.statusMessage ?? '', /Twilio 21211 .*The 'To' number \[phone\] is not a valid phone number/);
+    // Nothing about the patients travels to the tracing backend.
     const exported = JSON.stringify(collector.spans);
     for (const secret of [confirmed.name, refused.name, ...phoneSpellings(confirmed.phone), ...phoneSpellings(refused.phone)]) {
       assert.ok(!exported.includes(secret), `the spans carry ${secret}`);
