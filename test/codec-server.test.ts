@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Payload } from '@temporalio/common';
 import { SESSION_COOKIE } from '../src/api/codec/codec-session';
 import { payloadsFromJson, payloadsToJson, type CodecBody } from '../src/api/codec/codec-payloads';
+import { loadConfig } from '../src/config';
 import { createTenant } from '../src/tenants/create-tenant';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { snapshotQuery } from '../src/workflows/contracts';
@@ -159,5 +160,17 @@ describe('codec server: Temporal remote codec protocol on the API (real Temporal
       assert.ok(!`${err.stdout}`.includes(patient.name) && !`${err.stdout}`.includes(patient.phone));
       return true;
     });
+  });
+});
+
+describe('codec server: settings', () => {
+  it('takes ARO_CODEC_CORS_ORIGINS as origins only, naming a bad entry', () => {
+    assert.deepEqual(loadConfig({ ARO_CODEC_CORS_ORIGINS: ' http://localhost:8233 , https://temporal.example.org/' }).ARO_CODEC_CORS_ORIGINS, [
+      'http://localhost:8233',
+      'https://temporal.example.org',
+    ]);
+    assert.throws(() => loadConfig({ ARO_CODEC_CORS_ORIGINS: 'http://localhost:8233,https://temporal.example.org/ui' }), /ARO_CODEC_CORS_ORIGINS\[1\]: "https:\/\/temporal.example.org\/ui" must be an origin/);
+    assert.throws(() => loadConfig({ ARO_CODEC_CORS_ORIGINS: 'localhost:8233' }), /ARO_CODEC_CORS_ORIGINS\[0\]: "localhost:8233" must be an origin/);
+    assert.throws(() => loadConfig({ ARO_CODEC_CORS_ORIGINS: 'not a url' }), /ARO_CODEC_CORS_ORIGINS\[0\]: "not a url" is not a URL/);
   });
 });
