@@ -22,6 +22,8 @@ interface DevState {
   temporalUiUrl: string | null;
   databaseUrl: string;
   operatorKey: string;
+  payloadKeys: string;
+  codecUrl: string;
   demoTenant: { id: string; apiKey: string; webhookSecret: string };
 }
 
@@ -79,6 +81,11 @@ describe('npm run dev', function () {
     const first = await start();
     assert.equal(first.apiUrl, `http://127.0.0.1:${env.ARO_API_PORT}`);
     assert.equal(first.temporalUiUrl, `http://127.0.0.1:${env.ARO_DEV_TEMPORAL_UI_PORT}`);
+    // The Web UI decodes through the API's codec.
+    assert.equal(first.codecUrl, `http://127.0.0.1:${env.ARO_API_PORT}/codec`);
+    const uiSettings = (await (await fetch(`${first.temporalUiUrl}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    assert.equal(uiSettings.Codec?.Endpoint, first.codecUrl);
+    assert.match(first.payloadKeys, /^dev-1:/);
     assert.equal(first.demoTenant.id, 'demo');
     assert.match(first.demoTenant.apiKey, /^aro_/);
     assert.equal((await fetch(`${first.apiUrl}/readyz`)).status, 200);
@@ -120,6 +127,7 @@ describe('npm run dev', function () {
     assert.equal(second.demoTenant.apiKey, first.demoTenant.apiKey, 'the demo tenant and its key survive a restart');
     assert.match(first.operatorKey, /^aro_op_/);
     assert.equal(second.operatorKey, first.operatorKey, 'the generated operator key survives a restart');
+    assert.equal(second.payloadKeys, first.payloadKeys, 'the generated payload key survives a restart: open workflows need it');
     const me = await fetch(`${second.apiUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${second.demoTenant.apiKey}` },
