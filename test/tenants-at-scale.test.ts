@@ -19,6 +19,7 @@ import { createTenant } from '../src/tenants/create-tenant';
 import { changeTenantExecutor, nextExecutor } from '../src/tenants/tenant-executor';
 import { configureTwilio } from '../src/tenants/twilio-setup';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId, ErrorType, type SendMessageCommand } from '../src/workflows/contracts';
 import { startAroStack, type AroStack } from './support/aro-stack';
@@ -270,6 +271,7 @@ describe('two sharded worker processes', function () {
           ARO_WORKER_HTTP_PORT: String(ports[shard]),
           ARO_TENANT_SHARDS: '2',
           ARO_TENANT_SHARD: String(shard),
+          ...TEST_PAYLOAD_SETTINGS,
           ARO_LOG_LEVEL: 'error',
         },
         logDir,
