@@ -12,7 +12,7 @@ import { createPrisma } from '../src/db/prisma';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
-import { clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
+import { CLUSTER_MAX_CONNECTIONS, clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_SERVER_VERSION } from '../src/toolchain/temporal-server';
 import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
 import { stopInOrderOnSignals } from './stop-in-order';
@@ -60,7 +60,11 @@ async function main(): Promise<void> {
   const { stops, stopAll } = stopInOrderOnSignals('aro-cluster');
   try {
     await mkdir(LOG_DIR, { recursive: true, mode: 0o755 });
-    const pg = await startPostgres({ dataDir: path.join(CLUSTER_DIR, 'postgres'), port: settings.ARO_CLUSTER_PG_PORT });
+    const pg = await startPostgres({
+      dataDir: path.join(CLUSTER_DIR, 'postgres'),
+      port: settings.ARO_CLUSTER_PG_PORT,
+      maxConnections: CLUSTER_MAX_CONNECTIONS,
+    });
     stops.push(pg.stop);
     const databaseUrl = pg.databaseUrl;
     const applied = await applyMigrations(databaseUrl);
@@ -69,7 +73,8 @@ async function main(): Promise<void> {
     const namespace = loadConfig({ ...process.env, DATABASE_URL: databaseUrl }).TEMPORAL_NAMESPACE;
     console.log('[aro-cluster] starting the Temporal services (the first run builds the server, which takes minutes)');
     const temporal = await startTemporalClusterBeside(databaseUrl, {
-      dir: path.join(CLUSTER_DIR, 'temporal'),
+      // Its configuration goes to config/, its services' logs beside ARO's in logs/.
+      dir: CLUSTER_DIR,
       ports: clusterPortsFrom(settings.ARO_CLUSTER_TEMPORAL_PORT, settings.ARO_CLUSTER_TEMPORAL_UI_PORT),
       namespace,
     });
@@ -113,7 +118,7 @@ async function main(): Promise<void> {
       aro: aro.map(({ part, url }) => ({ name: part.name, pid: part.pid, url, logFile: path.join(LOG_DIR, `${part.name}.log`) })),
     };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-    const relative = (file: string) => path.relative(process.cwd(), file) || file;
+    const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
     console.log(
       [
         '',
@@ -127,8 +132,8 @@ async function main(): Promise<void> {
         `  demo tenant     ${tenant.id} (${tenant.timeZone})`,
         `    API key         ${tenant.apiKey}`,
         `    webhook secret  ${tenant.webhookSecret}`,
-        `  logs            ${relative(LOG_DIR)}`,
-        `  all of it in    ${relative(STATE_FILE)}`,
+        `  logs            ${shown(LOG_DIR)}`,
+        `  all of it in    ${shown(STATE_FILE)}`,
         `  book a demo appointment: node dist/scripts/demo-booking.js --cluster +14155550123`,
         '',
       ].join('\n'),

@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { createPrisma } from '../src/db/prisma';
 import { freePort } from '../src/toolchain/free-port';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
+import { prometheusSamples } from './support/prometheus-text';
 import { bookingSignature } from './support/signing';
 
 const DEV_SCRIPT = path.resolve(__dirname, '../scripts/dev.js');
@@ -102,6 +103,14 @@ describe('npm run dev', function () {
     } finally {
       await db.$disconnect();
     }
+    // The API answers for the workers in its process: its /metrics carries the Temporal SDK's and the skills'.
+    // (The message row is written before the send returns, and counted after.)
+    const sentOf = (text: string) => prometheusSamples(text, 'aro_messages_total').find((s) => s.labels.tenant === 'demo' && s.labels.status === 'sent');
+    const metrics = await eventually(async () => (await fetch(`${first.apiUrl}/metrics`)).text(), (text) => sentOf(text) !== undefined, 'the sent message counted');
+    assert.ok(prometheusSamples(metrics, 'temporal_workflow_task_execution_latency_seconds_count').some((s) => s.value >= 1), metrics);
+    const sent = sentOf(metrics);
+    assert.equal(sent?.labels.channel, 'sms');
+    assert.equal(sent?.value, 1);
 
     assert.equal(await stop(), 0);
     // Everything it started has stopped: the ports are free again.

@@ -85,6 +85,18 @@ export const PERSISTENCE_DATABASE = 'temporal';
 export const VISIBILITY_DATABASE = 'temporal_visibility';
 /** Fixed when the persistence schema is first set up: it cannot change later. */
 const HISTORY_SHARDS = 4;
+/**
+ * Connections each service may hold to Temporal's two databases: history does most of the writing.
+ * With ARO's pools beside them they fit in CLUSTER_MAX_CONNECTIONS.
+ */
+const POOLS: Record<TemporalService, { persistence: number; visibility: number }> = {
+  history: { persistence: 20, visibility: 5 },
+  matching: { persistence: 10, visibility: 2 },
+  frontend: { persistence: 10, visibility: 5 },
+  worker: { persistence: 5, visibility: 2 },
+};
+/** max_connections for a PostgreSQL that holds the cluster's databases beside ARO's (PostgreSQL's default is 100). */
+export const CLUSTER_MAX_CONNECTIONS = 250;
 /** How long closed workflows stay queryable. */
 const RETENTION = '3 days';
 /** Offsets from the frontend's gRPC port, after Temporal's own 7233/7234/7235/7239. */
@@ -135,7 +147,10 @@ function serverConfig(options: StartTemporalClusterOptions, service: TemporalSer
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: HISTORY_SHARDS,
-      datastores: { 'postgres-default': datastore(PERSISTENCE_DATABASE, 20), 'postgres-visibility': datastore(VISIBILITY_DATABASE, 10) },
+      datastores: {
+        'postgres-default': datastore(PERSISTENCE_DATABASE, POOLS[service].persistence),
+        'postgres-visibility': datastore(VISIBILITY_DATABASE, POOLS[service].visibility),
+      },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: HOST },

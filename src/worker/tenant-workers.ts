@@ -68,6 +68,7 @@ export class TenantWorkers {
             opts.createWorker({
               connection: opts.connection,
               namespace: opts.namespace,
+              dataConverter: opts.dataConverter,
               taskQueue,
               activities,
               dataConverter: opts.dataConverter,

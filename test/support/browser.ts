@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const CHROMIUM = process.env.ARO_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 /** From dist/test/support: the repository root's test-artifacts/screenshots. */
 const SCREENSHOTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
 

@@ -42,7 +42,6 @@ export const MAX_QUERY_TOKENS = 2000;
 
 /** Who calls, checked once per request: POST /graphql and the SSE stream share one (and one rate limit per key). */
 export type ClinicContextFactory = ReturnType<typeof clinicContext>;
-export const CLINIC_CONTEXT = Symbol('ClinicContext');
 
 export function clinicContextFactory({ config, db }: { config: AroConfig; db: Db }): ClinicContextFactory {
   return clinicContext(new ApiCallers(db, config.ARO_OPERATOR_KEY), new KeyRateLimiter(config.ARO_GRAPHQL_RATE_LIMIT));

@@ -9,6 +9,7 @@ import { useClinicDates } from '../clinic/dates';
 import { graphql } from '../gql';
 import type { AppointmentFilter, AppointmentListQuery } from '../gql/graphql';
 import { describeError } from '../graphql/errors';
+import { useRefreshOnActivity } from '../live/activity';
 import { StatusBadge } from './StatusBadge';
 import { TOUCH_WORDS } from './words';
 
@@ -21,6 +22,7 @@ export const AppointmentListDocument = graphql(`
         startsAt
         status
         needsAttention
+        attentionReasons
         provider
         location
         patient {
@@ -87,7 +89,9 @@ interface PageProps extends ListProps {
 }
 
 function AppointmentListPage({ filter, after, first, last, empty, detail, onMore }: PageProps) {
-  const [result] = useQuery({ query: AppointmentListDocument, variables: { filter, after, first: PAGE_SIZE } });
+  const [result, refresh] = useQuery({ query: AppointmentListDocument, variables: { filter, after, first: PAGE_SIZE } });
+  // A booking, a status or an attention change anywhere in the clinic may change this list.
+  useRefreshOnActivity((a) => a.kind === 'appointment', () => refresh({ requestPolicy: 'network-only' }));
   const dates = useClinicDates();
   const phone = useMediaQuery('(max-width: 48em)');
   if (result.error) {
@@ -116,7 +120,7 @@ function AppointmentListPage({ filter, after, first, last, empty, detail, onMore
   );
   const attention = (row: AppointmentRow) =>
     row.needsAttention ? (
-      <Badge color="red" variant="outline" size="sm">
+      <Badge color="red" variant="outline" size="sm" tt="none">
         Needs attention
       </Badge>
     ) : null;

@@ -6,7 +6,8 @@ import { STATUS_WORDS } from './words';
 export function StatusBadge({ status }: { status: AppointmentStatus }) {
   const { label, color } = STATUS_WORDS[status];
   return (
-    <Badge color={color} variant="light" autoContrast>
+    // A coloured dot beside dark text: the colour helps, the word carries the meaning.
+    <Badge color={color} variant="dot" tt="none" size="md">
       {label}
     </Badge>
   );

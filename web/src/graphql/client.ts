@@ -1,10 +1,19 @@
-// The urql client every page uses: POST /graphql with the tab's API key; a key the API stops
-// accepting (revoked) signs the tab out.
-import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+// The urql client every page uses: POST /graphql with the tab's API key, subscriptions over
+// Server-Sent Events at /graphql/stream (graphql-sse) with the same key; a key the API stops accepting
+// (revoked) signs the tab out.
+import { createClient as createStreamClient } from 'graphql-sse';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 
 export const GRAPHQL_URL = '/graphql';
+export const GRAPHQL_STREAM_URL = '/graphql/stream';
 
 export function createClinicClient(apiKey: string, onUnauthenticated: () => void): Client {
+  const stream = createStreamClient({
+    url: GRAPHQL_STREAM_URL,
+    headers: () => ({ authorization: `Bearer ${apiKey}` }),
+    // A restarting API or a dropped network: keep trying (graphql-sse backs off between attempts).
+    retryAttempts: Number.MAX_SAFE_INTEGER,
+  });
   return new Client({
     url: GRAPHQL_URL,
     // POST only: ARO's GraphQL endpoint takes no GET requests.
@@ -20,6 +29,11 @@ export function createClinicClient(apiKey: string, onUnauthenticated: () => void
       }),
       cacheExchange,
       fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: stream.subscribe({ query: request.query ?? '', variables: request.variables }, sink) }),
+        }),
+      }),
     ],
   });
 }

@@ -2,12 +2,13 @@
 import { Alert, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router-dom';
-import { useEffect } from 'react';
-import { useQuery } from 'urql';
+import { useEffect, useState } from 'react';
+import { useQuery, useSubscription } from 'urql';
 import { ClinicContext, ClinicDocument } from '../clinic/clinic';
 import { devMode } from '../devMode';
 import { graphql } from '../gql';
 import { describeError } from '../graphql/errors';
+import { ActivityContext, ActivityHub, ClinicActivityDocument, useRefreshOnActivity } from '../live/activity';
 import { pages } from '../routes';
 
 const InboxCountDocument = graphql(`
@@ -22,49 +23,17 @@ export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const [clinic] = useQuery({ query: ClinicDocument });
-  const [inbox] = useQuery({ query: InboxCountDocument });
+  const [hub] = useState(() => new ActivityHub());
+  // One stream for the whole app; every open view picks the events that concern it.
+  const [live] = useSubscription({ query: ClinicActivityDocument }, (_, event) => {
+    hub.emit(event.clinicActivity);
+    return event;
+  });
   useEffect(close, [location.pathname, close]);
 
-  const navPages = pages.filter((p) => p.nav && (devMode || !p.devOnly));
-  const waiting = inbox.data?.appointments.totalCount ?? 0;
-
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open the navigation" />
-            <Text fw={700} c="teal.9">
-              ARO
-            </Text>
-            <Text truncate="end" maw={{ base: 150, sm: 400 }}>
-              {clinic.data?.me.name ?? ''}
-            </Text>
-          </Group>
-          <Button variant="subtle" size="compact-sm" onClick={onSignOut}>
-            Sign out
-          </Button>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Pages">
-        {navPages.map((p) => (
-          <NavLink
-            key={p.path}
-            component={RouterNavLink}
-            to={p.path}
-            end={p.path === '/'}
-            label={p.nav}
-            rightSection={
-              p.path === '/inbox' && waiting > 0 ? (
-                <Badge size="sm" color="red" aria-label={`${waiting} need attention`}>
-                  {waiting}
-                </Badge>
-              ) : null
-            }
-          />
-        ))}
-      </AppShell.Navbar>
-      <AppShell.Main>
+    <ActivityContext.Provider value={hub}>
+      <Shell opened={opened} toggle={toggle} clinicName={clinic.data?.me.name ?? ''} liveError={Boolean(live.error)} onSignOut={onSignOut}>
         {clinic.error ? (
           <Alert color="red" title="The clinic could not be loaded">
             {describeError(clinic.error)}
@@ -78,7 +47,69 @@ export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
             <Loader aria-label="Loading the clinic" />
           </Center>
         )}
-      </AppShell.Main>
+      </Shell>
+    </ActivityContext.Provider>
+  );
+}
+
+interface ShellProps {
+  opened: boolean;
+  toggle: () => void;
+  clinicName: string;
+  liveError: boolean;
+  onSignOut: () => void;
+  children: React.ReactNode;
+}
+
+function Shell({ opened, toggle, clinicName, liveError, onSignOut, children }: ShellProps) {
+  const [inbox, refreshInbox] = useQuery({ query: InboxCountDocument });
+  useRefreshOnActivity((a) => a.kind === 'appointment', () => refreshInbox({ requestPolicy: 'network-only' }));
+  const navPages = pages.filter((p) => p.nav && (devMode || !p.devOnly));
+  const waiting = inbox.data?.appointments.totalCount ?? 0;
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open the navigation" />
+            <Text fw={700} c="teal.9">
+              ARO
+            </Text>
+            <Text truncate="end" maw={{ base: 150, sm: 400 }}>
+              {clinicName}
+            </Text>
+          </Group>
+          {liveError && (
+            <Text size="sm" c="orange.9" role="status">
+              Live updates paused, reconnecting…
+            </Text>
+          )}
+          <Button variant="subtle" size="compact-sm" onClick={onSignOut}>
+            Sign out
+          </Button>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Pages">
+        {navPages.map((p) => (
+          <NavLink
+            key={p.path}
+            component={RouterNavLink}
+            to={p.path}
+            end={p.path === '/'}
+            label={p.nav}
+            variant="filled"
+            rightSection={
+              p.path === '/inbox' && waiting > 0 ? (
+                <Badge size="sm" color="red" aria-label={`${waiting} need attention`}>
+                  {waiting}
+                </Badge>
+              ) : null
+            }
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
   );
 }

@@ -1,16 +1,18 @@
 // Any address the app has no page for.
-import { Anchor, EmptyState } from '@mantine/core';
+import { Anchor, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
+import { PageTitle } from './AppLayout';
 
 export function NotFoundPage() {
   return (
-    <EmptyState
-      title="No such page"
-      description={
-        <>
-          Nothing lives at this address. <Anchor component={Link} to="/">Back to today</Anchor>
-        </>
-      }
-    />
+    <>
+      <PageTitle>No such page</PageTitle>
+      <Text>
+        Nothing lives at this address.{' '}
+        <Anchor component={Link} to="/">
+          Back to today
+        </Anchor>
+      </Text>
+    </>
   );
 }

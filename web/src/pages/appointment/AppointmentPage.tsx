@@ -4,19 +4,24 @@ import { Alert, Anchor, Badge, Card, Center, Grid, Group, List, Loader, Stack, T
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { describeAttention } from '../../appointments/attention';
+import { ResolveAttention } from '../../appointments/ResolveAttention';
 import { StatusBadge } from '../../appointments/StatusBadge';
 import { TOUCH_WORDS } from '../../appointments/words';
 import { useClinicDates } from '../../clinic/dates';
 import { describeError } from '../../graphql/errors';
 import { PageTitle } from '../../layout/AppLayout';
+import { useRefreshOnActivity } from '../../live/activity';
 import { AppointmentDocument, type AppointmentDetail } from './appointment-detail';
 import { MessageThread } from './MessageThread';
-import { StaffActions } from './StaffActions';
+import { ReplyBox } from './ReplyBox';
+import { CLOSED, StaffActions } from './StaffActions';
 import { AppointmentTimeline } from './Timeline';
 
 export function AppointmentPage() {
   const { externalId = '' } = useParams();
-  const [result] = useQuery({ query: AppointmentDocument, variables: { externalId } });
+  const [result, refresh] = useQuery({ query: AppointmentDocument, variables: { externalId } });
+  // A reply, a delivery status or a change made elsewhere shows here without a reload.
+  useRefreshOnActivity((a) => a.externalId === externalId, () => refresh({ requestPolicy: 'network-only' }));
   if (result.error) {
     return (
       <Alert color="red" title="The appointment could not be loaded">
@@ -51,6 +56,7 @@ export function AppointmentPage() {
 function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
   const dates = useClinicDates();
   const attention = describeAttention(appointment.attentionReasons, appointment.timeline);
+  const kinds = new Set(attention.map((item) => item.kind));
   const details = [
     appointment.durationMinutes ? `${appointment.durationMinutes} min` : null,
     appointment.provider,
@@ -65,7 +71,7 @@ function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
         <Group gap="xs" mt={-8}>
           <StatusBadge status={appointment.status} />
           {appointment.needsAttention && (
-            <Badge color="red" variant="outline">
+            <Badge color="red" variant="outline" tt="none">
               Needs attention
             </Badge>
           )}
@@ -93,7 +99,7 @@ function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
 
       {attention.length > 0 && (
         <Alert color="orange" title="Why this needs you" variant="light">
-          <List spacing={6}>
+          <List spacing={6} mb="sm">
             {attention.map((item, i) => (
               <List.Item key={`${item.kind}:${i}`}>
                 <Text fw={600} size="sm">
@@ -104,9 +110,18 @@ function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
                     {item.quote ? `“${item.detail}”` : item.detail}
                   </Text>
                 )}
+                {/* With several kinds of reason, each can be dealt with alone (once per kind: all replies together). */}
+                {kinds.size > 1 && attention.findIndex((other) => other.kind === item.kind) === i && (
+                  <ResolveAttention externalId={appointment.externalId} patientName={appointment.patient.name} reason={item.kind} label="Dealt with" />
+                )}
               </List.Item>
             ))}
           </List>
+          <ResolveAttention
+            externalId={appointment.externalId}
+            patientName={appointment.patient.name}
+            label={kinds.size > 1 ? 'All dealt with' : 'Mark as dealt with'}
+          />
         </Alert>
       )}
 
@@ -119,6 +134,11 @@ function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
               Conversation
             </Title>
             <MessageThread messages={appointment.messages} patientName={appointment.patient.name} />
+            {!CLOSED.includes(appointment.status) && (
+              <Card.Section withBorder inheritPadding py="sm" mt="md">
+                <ReplyBox externalId={appointment.externalId} patientName={appointment.patient.name} />
+              </Card.Section>
+            )}
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

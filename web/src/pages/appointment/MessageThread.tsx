@@ -36,8 +36,9 @@ export function MessageThread({ messages, patientName }: { messages: Appointment
                 {dates.dateTime(m.at)}
               </Text>
               {fromClinic && (
-                <Badge size="xs" variant="light" color={delivery.color} autoContrast>
+                <Badge size="sm" variant="dot" tt="none" color={delivery.color}>
                   {delivery.label}
+                  {m.errorCode ? ` (error ${m.errorCode})` : ''}
                 </Badge>
               )}
             </Group>

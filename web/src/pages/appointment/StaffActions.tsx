@@ -33,7 +33,17 @@ const ResendDocument = graphql(`
   }
 `);
 
-const CLOSED: AppointmentStatus[] = ['CANCELLED', 'COMPLETED', 'NO_SHOW'];
+const MarkAttendanceDocument = graphql(`
+  mutation MarkAttendance($externalId: ID!, $outcome: AttendanceOutcome!) {
+    markAttendance(externalId: $externalId, outcome: $outcome) {
+      ...AppointmentDetail
+    }
+  }
+`);
+
+export const CLOSED: AppointmentStatus[] = ['CANCELLED', 'COMPLETED', 'NO_SHOW'];
+/** Attendance can be marked from a little before the start (an early check-in). */
+const ATTENDANCE_FROM_MS = 60 * 60 * 1000;
 const CONFIRMABLE: AppointmentStatus[] = ['SCHEDULED', 'AWAITING_CONFIRMATION', 'RESCHEDULE_REQUESTED'];
 
 export function StaffActions({ appointment }: { appointment: AppointmentDetail }) {
@@ -41,11 +51,13 @@ export function StaffActions({ appointment }: { appointment: AppointmentDetail }
   const [confirming, confirm] = useMutation(ConfirmDocument);
   const [cancelling, cancel] = useMutation(CancelDocument);
   const [resending, resend] = useMutation(ResendDocument);
+  const [marking, mark] = useMutation(MarkAttendanceDocument);
   const [failure, setFailure] = useState<{ action: string; error: CombinedError } | null>(null);
   const [cancelOpen, cancelDialog] = useDisclosure(false);
   const [reason, setReason] = useState('');
 
   if (CLOSED.includes(status)) return null;
+  const startsIn = Date.parse(appointment.startsAt) - Date.now();
 
   async function run(action: string, perform: () => Promise<{ error?: CombinedError }>): Promise<boolean> {
     setFailure(null);
@@ -69,12 +81,34 @@ export function StaffActions({ appointment }: { appointment: AppointmentDetail }
           Cancel appointment…
         </Button>
       </Group>
+      {startsIn <= ATTENDANCE_FROM_MS && (
+        <Group gap="xs">
+          <Button
+            variant="light"
+            color="green"
+            loading={marking.fetching && marking.operation?.variables.outcome === 'ATTENDED'}
+            onClick={() => void run('mark it attended', () => mark({ externalId, outcome: 'ATTENDED' }))}
+          >
+            Mark attended
+          </Button>
+          {startsIn <= 0 && (
+            <Button
+              variant="light"
+              color="red"
+              loading={marking.fetching && marking.operation?.variables.outcome === 'NO_SHOW'}
+              onClick={() => void run('mark it a no-show', () => mark({ externalId, outcome: 'NO_SHOW' }))}
+            >
+              Mark no-show
+            </Button>
+          )}
+        </Group>
+      )}
       {failure && (
         <Alert color="red" title={`Could not ${failure.action}`} role="alert">
           {describeError(failure.error)}
         </Alert>
       )}
-      <Modal opened={cancelOpen} onClose={cancelDialog.close} title="Cancel this appointment?">
+      <Modal opened={cancelOpen} onClose={cancelDialog.close} title="Cancel this appointment?" closeButtonProps={{ 'aria-label': 'Close' }}>
         <form
           onSubmit={(e) => {
             e.preventDefault();

@@ -29,6 +29,7 @@ export const AppointmentDetailFragmentDoc = graphql(`
       direction
       kind
       status
+      errorCode
     }
     timeline {
       at

@@ -1,0 +1,258 @@
+// The clinic web app as the front desk uses it, in a real Chromium against ARO wired as `npm run dev`
+// wires it (workers and API in one process, dev mode, the built app at /app/): sign-in, Today, one
+// appointment, the inbox, a phone's width, and an accessibility check of every page.
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { DateTime } from 'luxon';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTenant } from '../src/tenants/create-tenant';
+import { startAroStack, type AroStack } from './support/aro-stack';
+import { launchBrowser, saveScreenshot } from './support/browser';
+import { uniquePhone } from './support/lifecycle-harness';
+import { bookingSignature } from './support/signing';
+
+/** Zones a whole number of hours apart: one of them is mid-day now, so "today" has hours left. */
+const ZONES = [
+  'Pacific/Honolulu',
+  'America/Los_Angeles',
+  'America/Denver',
+  'America/Chicago',
+  'America/New_York',
+  'America/Sao_Paulo',
+  'Atlantic/South_Georgia',
+  'Atlantic/Azores',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Athens',
+  'Europe/Moscow',
+  'Asia/Dubai',
+  'Asia/Karachi',
+  'Asia/Dhaka',
+  'Asia/Bangkok',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Brisbane',
+  'Pacific/Noumea',
+  'Pacific/Auckland',
+];
+
+interface Clinic {
+  id: string;
+  name: string;
+  timeZone: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+describe('clinic web app (Chromium)', function () {
+  this.timeout(180_000);
+  let stack: AroStack;
+  let browser: Browser;
+  let clinic: Clinic;
+  let otherClinic: Clinic;
+  let appUrl: string;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    // Fail at once, with the install command, rather than after starting the servers.
+    browser = await launchBrowser();
+    stack = await startAroStack({ ARO_DEV_MODE: '1' }, { apiCoversWorkers: true });
+    appUrl = `${stack.url}/app/`;
+    const timeZone = ZONES.find((zone) => {
+      const hour = DateTime.now().setZone(zone).hour;
+      return hour >= 7 && hour < 15;
+    })!;
+    clinic = await newClinic('web-a', 'Riverside Family Practice', timeZone);
+    otherClinic = await newClinic('web-b', 'Hillcrest Dental', 'Europe/Madrid');
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function newClinic(id: string, name: string, timeZone: string): Promise<Clinic> {
+    const created = await createTenant(stack.db, { id, name, timeZone });
+    return { id, name, timeZone, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+  }
+
+  async function book(owner: Clinic, patient: string, startsAt: DateTime): Promise<string> {
+    const externalId = `web-${Math.random().toString(36).slice(2, 10)}`;
+    const body = JSON.stringify({
+      id: `evt-${externalId}`,
+      type: 'appointment.created',
+      occurredAt: DateTime.now().toISO(),
+      appointment: { externalId, startsAt: startsAt.toISO(), provider: 'Dr. Okafor', location: 'Room 3', patient: { name: patient, phone: uniquePhone() } },
+    });
+    const res = await fetch(`${stack.url}/webhooks/booking/${owner.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-aro-signature': bookingSignature(owner.webhookSecret, body) },
+      body,
+    });
+    assert.equal(res.status, 202, await res.text());
+    return externalId;
+  }
+
+  /** A fresh tab (the key lives in the tab), in a browser whose own time zone is not the clinic's. */
+  async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, timezoneId: 'Pacific/Chatham', locale: 'en-US' });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function signIn(page: Page, key = clinic.apiKey): Promise<void> {
+    await page.goto(appUrl);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** axe-core finds no serious or critical WCAG 2 A/AA violation on what the page shows now. */
+  async function assertAccessible(page: Page, what: string): Promise<void> {
+    // The resting page, not the hover colour of whatever was clicked last.
+    await page.mouse.move(0, 0);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+      `accessibility of ${what}`,
+    );
+  }
+
+  it('refuses a wrong key, then signs in with the clinic key for this tab only', async () => {
+    const page = await newPage();
+    await page.goto(appUrl);
+    await assertAccessible(page, 'the sign-in page');
+    await page.getByLabel('API key').fill('aro_not-a-key-of-any-clinic');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This API key was not accepted').waitFor();
+    await saveScreenshot(page, 'sign-in-refused');
+    assert.equal(await page.evaluate<number>('sessionStorage.length'), 0, 'a refused key is not kept');
+
+    await page.getByLabel('API key').fill(clinic.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByText(clinic.name).waitFor();
+    assert.equal(await page.evaluate<number>('localStorage.length'), 0, 'nothing is kept beyond the tab');
+
+    // Another tab of the same browser is not signed in.
+    const other = await page.context().newPage();
+    await other.goto(appUrl);
+    await other.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  it('shows a booked appointment on Today in the clinic time, opens it, reads the thread and confirms it', async () => {
+    const startsAt = DateTime.now().setZone(clinic.timeZone).plus({ hours: 2 }).startOf('minute');
+    const externalId = await book(clinic, 'Ada Lovelace', startsAt);
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    const link = page.getByRole('link', { name: 'Ada Lovelace' });
+    await link.waitFor();
+    // The clinic's time, not the browser's (Pacific/Chatham).
+    const row = page.getByRole('row').filter({ has: link });
+    const when = startsAt.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }, { locale: 'en-US' });
+    assert.ok((await row.innerText()).includes(when), `${await row.innerText()} shows ${when}`);
+    await assertAccessible(page, 'Today');
+    await saveScreenshot(page, 'today');
+
+    await link.click();
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/app/appointments/${externalId}`);
+    const thread = page.getByRole('log', { name: 'Conversation with Ada Lovelace' });
+    await thread.getByText('is booked for').waitFor();
+    assert.ok((await thread.innerText()).includes('Booking confirmation'));
+    await assertAccessible(page, 'the appointment page');
+    await saveScreenshot(page, 'appointment');
+
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByText('Confirmed', { exact: true }).first().waitFor();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).waitFor({ state: 'detached' });
+    await saveScreenshot(page, 'appointment-confirmed');
+  });
+
+  it('cancels with a reason, and shows a refused action under the actions', async () => {
+    const externalId = await book(clinic, 'Grace Hopper', DateTime.now().plus({ hours: 3 }));
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${appUrl}appointments/${externalId}`);
+    await page.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
+    // A colleague has the same appointment open in another browser.
+    const colleague = await newPage();
+    await signIn(colleague);
+    await colleague.goto(`${appUrl}appointments/${externalId}`);
+    await colleague.getByRole('button', { name: 'Confirm', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Cancel appointment…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this appointment?' });
+    await dialog.getByLabel('Reason').fill('Doctor unwell');
+    await assertAccessible(page, 'the cancel dialog');
+    await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
+    await page.getByText('Cancelled', { exact: true }).first().waitFor();
+    await page.getByText('Doctor unwell', { exact: false }).first().waitFor();
+    await saveScreenshot(page, 'appointment-cancelled');
+
+    await colleague.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const refusal = colleague.getByRole('alert').filter({ hasText: 'Could not confirm' });
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /cancelled/);
+    await saveScreenshot(colleague, 'appointment-action-refused');
+  });
+
+  it("keeps another clinic's appointment out of reach by its address", async () => {
+    const theirs = await book(otherClinic, 'Someone Elsewhere', DateTime.now().plus({ days: 2 }));
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${appUrl}appointments/${theirs}`);
+    await page.getByRole('heading', { name: 'Appointment not found' }).waitFor();
+    assert.equal(await page.getByText('Someone Elsewhere').count(), 0);
+    await saveScreenshot(page, 'other-clinic-not-found');
+  });
+
+  it("works at a phone's width", async () => {
+    await book(clinic, 'Katherine Johnson', DateTime.now().setZone(clinic.timeZone).plus({ hours: 1 }));
+    const page = await newPage({ width: 390, height: 844 });
+    await signIn(page);
+    const card = page.getByRole('link', { name: 'Katherine Johnson' });
+    await card.waitFor();
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(await overflow(), 0, 'Today fits the width');
+    await saveScreenshot(page, 'phone-today');
+
+    await page.getByRole('button', { name: 'Open the navigation' }).click();
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { name: 'Needs attention' }).waitFor();
+    assert.equal(await overflow(), 0, 'the inbox fits the width');
+    await saveScreenshot(page, 'phone-inbox');
+
+    await page.goBack();
+    await card.click();
+    await page.getByRole('heading', { name: 'Katherine Johnson' }).waitFor();
+    await page.getByRole('log').getByText('is booked for').waitFor();
+    assert.equal(await overflow(), 0, 'the appointment fits the width');
+    await assertAccessible(page, 'the appointment page at a phone width');
+    await saveScreenshot(page, 'phone-appointment');
+  });
+
+  it('passes an accessibility check on every page of the navigation', async () => {
+    const page = await newPage();
+    await signIn(page);
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    const names = await nav.getByRole('link').allInnerTexts();
+    assert.ok(names.length >= 2, `navigation: ${names.join(', ')}`);
+    for (const name of names) {
+      const label = name.split('\n')[0].trim();
+      await nav.getByRole('link', { name: label }).click();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      // Let the page's data arrive: no loader left.
+      await page.locator('.mantine-Loader-root').waitFor({ state: 'detached' });
+      await assertAccessible(page, `the ${label} page`);
+      await saveScreenshot(page, `page-${label.toLowerCase().replace(/\W+/g, '-')}`);
+    }
+    await page.goto(`${appUrl}no-such-page`);
+    await page.getByRole('heading', { name: 'No such page' }).waitFor();
+    await assertAccessible(page, 'the not-found page');
+  });
+});
