@@ -19,6 +19,8 @@ import { createTenant } from '../src/tenants/create-tenant';
 import { changeTenantExecutor, nextExecutor } from '../src/tenants/tenant-executor';
 import { configureTwilio } from '../src/tenants/twilio-setup';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
+import { runOperatorCli } from './support/operator-cli';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId, ErrorType, type SendMessageCommand } from '../src/workflows/contracts';
 import { startAroStack, type AroStack } from './support/aro-stack';
@@ -270,6 +272,7 @@ describe('two sharded worker processes', function () {
           ARO_WORKER_HTTP_PORT: String(ports[shard]),
           ARO_TENANT_SHARDS: '2',
           ARO_TENANT_SHARD: String(shard),
+          ...TEST_PAYLOAD_SETTINGS,
           ARO_LOG_LEVEL: 'error',
         },
         logDir,
@@ -294,5 +297,23 @@ describe('two sharded worker processes', function () {
       for (const id of tenantsOf[1 - shard]) assert.ok(!served.includes(tenantTaskQueue(id)), `shard ${shard} leaves ${id} to the other shard`);
       for (let pool = 0; pool < stack.config.ARO_TENANT_POOLS; pool++) assert.ok(served.includes(poolTaskQueue(pool)), `shard ${shard} serves pool ${pool}`);
     }
+  });
+
+  it("moves a clinic with the operator's CLI, refusing a release it does not need and changing nothing", async function () {
+    const env = { ...process.env, DATABASE_URL: stack.databaseUrl };
+    const id = tenantsOf[1][0];
+    const refused = await runOperatorCli(['tenant', 'executor', '--id', id, '--release-dedicated-queue'], env);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.output, /the tenant is dedicated, not leaving a dedicated queue/);
+    const twoAtOnce = await runOperatorCli(['tenant', 'executor', '--id', id, '--pooled', '--dedicated'], env);
+    assert.notEqual(twoAtOnce.code, 0);
+    assert.match(twoAtOnce.output, /give one of --dedicated, --pooled, --release-dedicated-queue/);
+    assert.equal((await stack.db.tenant.findUniqueOrThrow({ where: { id } })).executor, 'dedicated');
+    const moved = await runOperatorCli(['tenant', 'executor', '--id', id, '--pooled'], env);
+    assert.equal(moved.code, 0, moved.output);
+    assert.match(moved.output, /is leaving-dedicated: new appointments run in a shared pool queue/);
+    const audit = await stack.db.auditEvent.findMany({ where: { tenantId: id, action: 'settings.executor_changed' } });
+    assert.deepEqual(audit.map((entry) => entry.detail), [{ executor: { from: 'dedicated', to: 'leaving-dedicated' } }]);
+    assert.match(audit[0].actor, /^operator-cli:/);
   });
 });
