@@ -16,33 +16,20 @@ import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { runWorkers } from '../worker';
-import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { demoTenant, previousState, type LocalState } from './demo-tenant';
+import { portSetting, sharedLocalSettings } from './local-settings';
 import { stopInOrderOnSignals } from './stop-in-order';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the embedded servers; everything else is in src/config.ts. */
 const devSettings = z.object({
-  ARO_DEV_PG_PORT: port.default(5433),
-  ARO_DEV_TEMPORAL_PORT: port.default(7233),
-  ARO_DEV_TEMPORAL_UI_PORT: port.default(8233),
-  ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
-  ARO_DEV_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  ARO_DEV_PG_PORT: portSetting.default(5433),
+  ARO_DEV_TEMPORAL_PORT: portSetting.default(7233),
+  ARO_DEV_TEMPORAL_UI_PORT: portSetting.default(8233),
+  ...sharedLocalSettings,
 });
 const settings = devSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
 const STATE_FILE = path.join(DATA_DIR, 'dev.json');
-
-interface DevState {
-  apiUrl: string;
-  temporalAddress: string;
-  temporalUiUrl: string | null;
-  databaseUrl: string;
-  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
-  operatorKey: string;
-  demoTenant: DemoTenant;
-}
 
 async function main(): Promise<void> {
   const { stops, stopAll } = stopInOrderOnSignals('aro-dev');
@@ -73,7 +60,7 @@ async function main(): Promise<void> {
       temporalUiUrl = temporal.uiUrl;
     }
 
-    const previous = await previousState<DevState>(STATE_FILE);
+    const previous = await previousState<LocalState>(STATE_FILE);
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
     const config = loadConfig({
       ...process.env,
@@ -108,7 +95,7 @@ async function main(): Promise<void> {
     const api = await startApi({ config, db, temporal: client, workers, port: config.ARO_API_PORT, host: '127.0.0.1' });
     stops.push(() => api.close());
 
-    const state: DevState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
+    const state: LocalState = { apiUrl: api.url, temporalAddress, temporalUiUrl, databaseUrl, operatorKey, demoTenant: tenant };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     console.log(
       [
