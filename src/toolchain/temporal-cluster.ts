@@ -2,9 +2,11 @@
 // separate processes on PostgreSQL (persistence and visibility in databases of their own, schemas set
 // up and upgraded by the server's sql tool), fairness on in dynamic config, ARO's namespace and
 // search attributes registered, and optionally the Web UI server in front of the frontend.
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
@@ -16,6 +18,8 @@ import { startServerProcess, type ServerProcess } from './server-process';
 import { waitForFrontend } from './temporal-dev-server';
 import { ensureTemporalServer, ensureTemporalUiServer, postgresSchemaDir, type TemporalServerTools } from './temporal-server';
 import { searchAttributes } from '../workflows/contracts';
+
+const execFileAsync = promisify(execFile);
 
 /** In start order: the frontend routes to history and matching, Temporal's worker service calls the frontend. */
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -224,7 +228,18 @@ async function prepareDatabases(options: StartTemporalClusterOptions): Promise<v
   }
 }
 
-/** Registers the namespace (retried while the services are still joining), then waits until the frontend serves it. */
+/**
+ * The server's own check of a dynamic config file's keys and value types. It only warns (and exits 0),
+ * and the server itself ignores a key it does not know: here a warning fails the start, so that a
+ * misspelt `matching.enableFairness` cannot leave fairness silently off.
+ */
+export async function validateDynamicConfig(server: string, file: string): Promise<void> {
+  const { stdout, stderr } = await execFileAsync(server, ['validate-dynamic-config', file]);
+  const warnings = `${stdout}\n${stderr}`.split('\n').filter((line) => line.includes('warning:'));
+  if (warnings.length > 0) throw new Error(`the Temporal server finds fault with its dynamic config ${file}:\n${warnings.join('\n')}`);
+}
+
+/** Registers the namespace, retried while the services are still joining. */
 async function registerNamespace(address: string, namespace: string, deadline: number, exitReason: () => string | null): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
@@ -290,8 +305,7 @@ export async function startTemporalCluster(options: StartTemporalClusterOptions)
 
   const dynamicConfigFile = join(configDir, 'dynamic-config.yaml');
   await writeFile(dynamicConfigFile, stringify(CLUSTER_DYNAMIC_CONFIG));
-  // The server checks each key's name and type: a key misspelt here fails the start, not silently.
-  await runCommand(tools.server, ['validate-dynamic-config', dynamicConfigFile]);
+  await validateDynamicConfig(tools.server, dynamicConfigFile);
 
   const running: { service: RunningService; server: ServerProcess }[] = [];
   let stopping: Promise<void> | null = null;
