@@ -14,22 +14,19 @@ import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
 import { CLUSTER_MAX_CONNECTIONS, clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_SERVER_VERSION } from '../src/toolchain/temporal-server';
-import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { demoTenant, previousState, type LocalState } from './demo-tenant';
+import { portSetting, sharedLocalSettings } from './local-settings';
 import { stopInOrderOnSignals } from './stop-in-order';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the cluster's own servers; ARO's processes read theirs from src/config.ts. */
 const clusterSettings = z.object({
-  ARO_CLUSTER_PG_PORT: port.default(5434),
+  ARO_CLUSTER_PG_PORT: portSetting.default(5434),
   // Not 7233/8233/3000: `npm run dev` may run beside the cluster.
-  ARO_CLUSTER_TEMPORAL_PORT: port.default(7333),
-  ARO_CLUSTER_TEMPORAL_UI_PORT: port.default(8333),
-  ARO_CLUSTER_API_PORT: port.default(3100),
+  ARO_CLUSTER_TEMPORAL_PORT: portSetting.default(7333),
+  ARO_CLUSTER_TEMPORAL_UI_PORT: portSetting.default(8333),
+  ARO_CLUSTER_API_PORT: portSetting.default(3100),
   ARO_CLUSTER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
-  ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
-  ARO_DEV_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  ...sharedLocalSettings,
 });
 const settings = clusterSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
@@ -44,13 +41,7 @@ interface AroProcessState {
   logFile: string;
 }
 
-interface ClusterState {
-  apiUrl: string;
-  temporalAddress: string;
-  temporalUiUrl: string | null;
-  databaseUrl: string;
-  operatorKey: string;
-  demoTenant: DemoTenant;
+interface ClusterState extends LocalState {
   temporal: { version: string; uiVersion: string; configDir: string; services: RunningService[] };
   /** The API and the workers: each worker answers /healthz, /readyz and /metrics on its own port. */
   aro: AroProcessState[];
