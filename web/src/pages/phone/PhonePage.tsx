@@ -81,10 +81,14 @@ export function PhonePage() {
                 {phones.map((p) => (
                   <NavLink
                     key={p.phone}
-                    label={p.patientName ?? p.phone}
-                    description={p.patientName ? p.phone : undefined}
+                    label={
+                      <>
+                        {p.patientName ?? 'Unknown patient'}
+                        <Text size="xs">{p.phone}</Text>
+                      </>
+                    }
                     active={p.phone === selected.phone}
-                    variant="filled"
+                    variant="light"
                     onClick={() => choose(p.phone)}
                     aria-current={p.phone === selected.phone ? 'true' : undefined}
                   />
@@ -153,7 +157,7 @@ function PhoneScreen({ phone }: { phone: DevPhone }) {
                 {m.body}
               </Text>
               <Text size="xs" c={mine ? 'blue.0' : 'gray.7'} ta={mine ? 'right' : 'left'}>
-                {dates.time(m.at)}
+                {dates.dateTime(m.at)}
               </Text>
             </Box>
           );
