@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTenant } from '../src/tenants/create-tenant';
 import { startAroStack, type AroStack } from './support/aro-stack';
-import { launchBrowser, saveScreenshot } from './support/browser';
+import { launchBrowser, saveScreenshot as saveFullPage } from './support/browser';
 import { uniquePhone } from './support/lifecycle-harness';
 import { bookingSignature } from './support/signing';
 
@@ -111,6 +111,12 @@ describe('clinic web app (Chromium)', function () {
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** A full-page screenshot from the top, where the fixed header belongs. */
+  async function saveScreenshot(page: Page, name: string): Promise<void> {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await saveFullPage(page, name);
   }
 
   /** Marks the loaded document, to tell later that what changed came without a reload. */
