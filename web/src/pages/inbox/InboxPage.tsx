@@ -7,7 +7,7 @@ import { describeAttention } from '../../appointments/attention';
 import { ResolveAttention } from '../../appointments/ResolveAttention';
 import { graphql } from '../../gql';
 import { describeError } from '../../graphql/errors';
-import { PageTitle } from '../../layout/AppLayout';
+import { PageTitle } from '../../layout/PageTitle';
 import { useRefreshOnActivity } from '../../live/activity';
 
 /** The patient's words are in the appointment's timeline, which lists do not carry. */
@@ -54,6 +54,9 @@ function InboxReasons({ row }: { row: AppointmentRow }) {
   const items = describeAttention(row.attentionReasons, timeline);
   return (
     <Stack gap={4} mt={4}>
+      {items.length === 0 && (
+        <Text size="sm">Open the appointment to see why.</Text>
+      )}
       <List size="sm" spacing={2} aria-label={`Why ${row.patient.name} needs attention`}>
         {items.map((item, i) => (
           <List.Item key={`${item.kind}:${i}`}>
