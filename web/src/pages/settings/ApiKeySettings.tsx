@@ -1,6 +1,6 @@
 // The clinic's API keys: who has one (by name), a new one (its key shown this once, with a copy
 // button: only its hash is kept) and revoking one, after a confirmation, effective on its next request.
-import { ActionIcon, Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useClinicDates } from '../../clinic/dates';
@@ -105,7 +105,7 @@ export function ApiKeySettings() {
                       Revoked {dates.dateTime(key.revokedAt)}
                     </Badge>
                   ) : (
-                    <Badge color="teal.9" variant="light">
+                    <Badge color="teal.9" variant="outline">
                       Active
                     </Badge>
                   )}
@@ -145,7 +145,7 @@ export function ApiKeySettings() {
       </form>
 
       {created && (
-        <Alert color="teal" title={`New key “${created.key.name}”: copy it now`} role="status">
+        <Alert color="teal" variant="outline" title={`New key “${created.key.name}”: copy it now`} role="status">
           <Stack gap="xs">
             <Text size="sm">ARO keeps only a fingerprint of it: this is the only time it is shown.</Text>
             <Group gap="xs" wrap="nowrap">
@@ -154,11 +154,9 @@ export function ApiKeySettings() {
               </Code>
               <CopyButton value={created.apiKey}>
                 {({ copied, copy }) => (
-                  <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                    <ActionIcon variant="light" onClick={copy} aria-label={copied ? 'Copied the new key' : 'Copy the new key'}>
-                      {copied ? '✓' : '⧉'}
-                    </ActionIcon>
-                  </Tooltip>
+                  <Button size="compact-sm" variant="default" onClick={copy} aria-label={copied ? 'Copied the new key' : 'Copy the new key'}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
                 )}
               </CopyButton>
             </Group>

@@ -2,7 +2,7 @@
 // over a range of weeks in the clinic's time. Each chart has its figures beside it as a table, and the
 // range's totals stand above them as plain numbers.
 import '@mantine/charts/styles.css';
-import { BarChart, LineChart } from '@mantine/charts';
+import { BarChart } from '@mantine/charts';
 import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateTime } from 'luxon';
 import type { ReactNode } from 'react';
@@ -152,14 +152,13 @@ function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[]
       id="stats-rates"
       title="Confirmation, cancellation and no-show rates by week"
       chart={
-        <LineChart
+        <BarChart
           h={280}
           data={data}
           dataKey="week"
           unit="%"
           yAxisProps={{ domain: [0, 100] }}
           withLegend
-          connectNulls={false}
           accessibilityLayer={false}
           series={[
             { name: 'confirmation', label: 'Confirmed', color: 'teal.7' },
