@@ -7,6 +7,7 @@ import { useClinicDates } from '../../clinic/dates';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { describeError, fieldError } from '../../graphql/errors';
+import { ScrollableTable } from '../../layout/ScrollableTable';
 
 const ApiKeysDocument = graphql(`
   query ApiKeys {
@@ -79,7 +80,7 @@ export function ApiKeySettings() {
       <Text size="sm" c="dimmed">
         Each person or system that talks to ARO should have its own key, named after who uses it, so one can be revoked without stopping the others.
       </Text>
-      <Table.ScrollContainer minWidth={420}>
+      <ScrollableTable label="The clinic's API keys" minWidth={420}>
         <Table striped withTableBorder>
           <Table.Caption>The clinic&apos;s API keys</Table.Caption>
           <Table.Thead>
@@ -121,7 +122,7 @@ export function ApiKeySettings() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollableTable>
       {revokeError && (
         <Alert color="red" role="alert" title="Not revoked">
           {revokeError}

@@ -10,6 +10,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useClinic } from '../../clinic/clinic';
 import { describeError } from '../../graphql/errors';
 import { PageTitle } from '../../layout/AppLayout';
+import { ScrollableTable } from '../../layout/ScrollableTable';
 import { cancellationRate, MAX_WEEKS, useWeeklyStats, type Figures } from './weekly-stats';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -132,7 +133,9 @@ function ChartWithTable({ id, title, chart, table }: { id: string; title: string
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         {/* The table beside it says the same in words; the drawing itself is skipped by screen readers. */}
         <div aria-hidden="true">{chart}</div>
-        <Table.ScrollContainer minWidth={360}>{table}</Table.ScrollContainer>
+        <ScrollableTable label={`${title}, as a table`} minWidth={360}>
+          {table}
+        </ScrollableTable>
       </SimpleGrid>
     </section>
   );
