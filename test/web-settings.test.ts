@@ -255,8 +255,8 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
     await page.getByRole('heading', { level: 1, name: 'Numbers' }).waitFor();
     // Off the navigation: axe judges the page, not the link's hover colour (the shared shell's).
     await page.mouse.move(600, 10);
-    const rates = page.getByRole('region', { name: 'Confirmation, cancellation and no-show rates by week' });
-    const channels = page.getByRole('region', { name: 'Messages and segments by channel' });
+    const rates = page.getByRole('region', { name: 'Confirmation, cancellation and no-show rates by week', exact: true });
+    const channels = page.getByRole('region', { name: 'Messages and segments by channel', exact: true });
     await rates.locator('svg.recharts-surface').first().waitFor();
     await channels.locator('svg.recharts-surface').first().waitFor();
 
@@ -293,7 +293,7 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
       await saveScreenshot(page, `phone-settings-${name}`);
     }
     await open(page, 'stats', 'Numbers');
-    await page.getByRole('region', { name: 'Confirmation, cancellation and no-show rates by week' }).waitFor();
+    await page.getByRole('region', { name: 'Confirmation, cancellation and no-show rates by week', exact: true }).waitFor();
     assert.equal(await overflow(page), 0, 'the numbers page fits the width');
     await assertAccessible(page, "the numbers page at a phone's width");
     await saveScreenshot(page, 'phone-stats');
