@@ -142,6 +142,16 @@ function ChartWithTable({ id, title, chart, table }: { id: string; title: string
 }
 
 function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[] }) {
+  if (weeks.every((w) => w.figures.appointments === 0)) {
+    return (
+      <section aria-labelledby="stats-rates">
+        <Title order={2} size="h4" mb="sm" id="stats-rates">
+          Confirmation, cancellation and no-show rates by week
+        </Title>
+        <Text>No appointments start in these weeks.</Text>
+      </section>
+    );
+  }
   const label = (start: DateTime) => start.toLocaleString({ day: 'numeric', month: 'short' });
   const toPercent = (value: number | null) => (value === null ? null : Math.round(value * 100));
   const data = weeks.map(({ start, figures }) => ({
@@ -185,7 +195,9 @@ function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[]
           <Table.Tbody>
             {weeks.map(({ start, figures: f }) => (
               <Table.Tr key={start.toISODate()}>
-                <Table.Th scope="row">{label(start)}</Table.Th>
+                <Table.Th scope="row" style={{ whiteSpace: 'nowrap' }}>
+                  {label(start)}
+                </Table.Th>
                 <Table.Td>{count.format(f.appointments)}</Table.Td>
                 <Table.Td>{rate(f.confirmationRate)}</Table.Td>
                 <Table.Td>{rate(cancellationRate(f))}</Table.Td>
