@@ -1,12 +1,13 @@
 // The clinic's API keys: who has one (by name), a new one (its key shown this once, with a copy
 // button: only its hash is kept) and revoking one, after a confirmation, effective on its next request.
-import { ActionIcon, Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useClinicDates } from '../../clinic/dates';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { describeError, fieldError } from '../../graphql/errors';
+import { ScrollableTable } from '../../layout/ScrollableTable';
 
 const ApiKeysDocument = graphql(`
   query ApiKeys {
@@ -79,7 +80,7 @@ export function ApiKeySettings() {
       <Text size="sm" c="dimmed">
         Each person or system that talks to ARO should have its own key, named after who uses it, so one can be revoked without stopping the others.
       </Text>
-      <Table.ScrollContainer minWidth={420}>
+      <ScrollableTable label="The clinic's API keys" minWidth={420}>
         <Table striped withTableBorder>
           <Table.Caption>The clinic&apos;s API keys</Table.Caption>
           <Table.Thead>
@@ -105,7 +106,7 @@ export function ApiKeySettings() {
                       Revoked {dates.dateTime(key.revokedAt)}
                     </Badge>
                   ) : (
-                    <Badge color="teal.9" variant="light">
+                    <Badge color="teal.9" variant="outline">
                       Active
                     </Badge>
                   )}
@@ -121,7 +122,7 @@ export function ApiKeySettings() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollableTable>
       {revokeError && (
         <Alert color="red" role="alert" title="Not revoked">
           {revokeError}
@@ -145,7 +146,7 @@ export function ApiKeySettings() {
       </form>
 
       {created && (
-        <Alert color="teal" title={`New key “${created.key.name}”: copy it now`} role="status">
+        <Alert color="teal" variant="outline" title={`New key “${created.key.name}”: copy it now`} role="status">
           <Stack gap="xs">
             <Text size="sm">ARO keeps only a fingerprint of it: this is the only time it is shown.</Text>
             <Group gap="xs" wrap="nowrap">
@@ -154,11 +155,9 @@ export function ApiKeySettings() {
               </Code>
               <CopyButton value={created.apiKey}>
                 {({ copied, copy }) => (
-                  <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                    <ActionIcon variant="light" onClick={copy} aria-label={copied ? 'Copied the new key' : 'Copy the new key'}>
-                      {copied ? '✓' : '⧉'}
-                    </ActionIcon>
-                  </Tooltip>
+                  <Button size="compact-sm" variant="default" onClick={copy} aria-label={copied ? 'Copied the new key' : 'Copy the new key'}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
                 )}
               </CopyButton>
             </Group>

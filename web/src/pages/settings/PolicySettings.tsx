@@ -198,7 +198,7 @@ function PolicyForm({ policy, templateKinds, saving, saved, error, onSave }: Pol
                 onChange={(v) => v && set({ bookingConfirmation: { ...draft.bookingConfirmation, channel: v as Reminder['channel'] } })}
                 allowDeselect={false}
                 disabled={!draft.bookingConfirmation.enabled}
-                w={200}
+                w={{ base: '100%', sm: 240 }}
               />
             </Group>
             {draft.reminders.map((r, i) => (

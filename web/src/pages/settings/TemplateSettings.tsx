@@ -176,7 +176,7 @@ function TemplateEditor({ template, isNew }: { template: StoredTemplate; isNew: 
               Preview
             </Title>
             {shown && !preview.error && (
-              <Badge variant="light" color="gray.8">
+              <Badge variant="outline" color="gray.8">
                 {channel === 'SMS' ? `${shown.segments} SMS segment${shown.segments === 1 ? '' : 's'}` : 'WhatsApp'}
               </Badge>
             )}

@@ -2,7 +2,7 @@
 // over a range of weeks in the clinic's time. Each chart has its figures beside it as a table, and the
 // range's totals stand above them as plain numbers.
 import '@mantine/charts/styles.css';
-import { BarChart, LineChart } from '@mantine/charts';
+import { BarChart } from '@mantine/charts';
 import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateTime } from 'luxon';
 import type { ReactNode } from 'react';
@@ -10,6 +10,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useClinic } from '../../clinic/clinic';
 import { describeError } from '../../graphql/errors';
 import { PageTitle } from '../../layout/AppLayout';
+import { ScrollableTable } from '../../layout/ScrollableTable';
 import { cancellationRate, MAX_WEEKS, useWeeklyStats, type Figures } from './weekly-stats';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -132,13 +133,25 @@ function ChartWithTable({ id, title, chart, table }: { id: string; title: string
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         {/* The table beside it says the same in words; the drawing itself is skipped by screen readers. */}
         <div aria-hidden="true">{chart}</div>
-        <Table.ScrollContainer minWidth={360}>{table}</Table.ScrollContainer>
+        <ScrollableTable label={`${title}, as a table`} minWidth={360}>
+          {table}
+        </ScrollableTable>
       </SimpleGrid>
     </section>
   );
 }
 
 function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[] }) {
+  if (weeks.every((w) => w.figures.appointments === 0)) {
+    return (
+      <section aria-labelledby="stats-rates">
+        <Title order={2} size="h4" mb="sm" id="stats-rates">
+          Confirmation, cancellation and no-show rates by week
+        </Title>
+        <Text>No appointments start in these weeks.</Text>
+      </section>
+    );
+  }
   const label = (start: DateTime) => start.toLocaleString({ day: 'numeric', month: 'short' });
   const toPercent = (value: number | null) => (value === null ? null : Math.round(value * 100));
   const data = weeks.map(({ start, figures }) => ({
@@ -152,14 +165,13 @@ function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[]
       id="stats-rates"
       title="Confirmation, cancellation and no-show rates by week"
       chart={
-        <LineChart
+        <BarChart
           h={280}
           data={data}
           dataKey="week"
           unit="%"
           yAxisProps={{ domain: [0, 100] }}
           withLegend
-          connectNulls={false}
           accessibilityLayer={false}
           series={[
             { name: 'confirmation', label: 'Confirmed', color: 'teal.7' },
@@ -183,7 +195,9 @@ function WeeklyRates({ weeks }: { weeks: { start: DateTime; figures: Figures }[]
           <Table.Tbody>
             {weeks.map(({ start, figures: f }) => (
               <Table.Tr key={start.toISODate()}>
-                <Table.Th scope="row">{label(start)}</Table.Th>
+                <Table.Th scope="row" style={{ whiteSpace: 'nowrap' }}>
+                  {label(start)}
+                </Table.Th>
                 <Table.Td>{count.format(f.appointments)}</Table.Td>
                 <Table.Td>{rate(f.confirmationRate)}</Table.Td>
                 <Table.Td>{rate(cancellationRate(f))}</Table.Td>
