@@ -57,6 +57,8 @@ describe('clinic web app (Chromium)', function () {
   let otherClinic: Clinic;
   let appUrl: string;
   const contexts: BrowserContext[] = [];
+  /** Script errors and Content-Security-Policy refusals in any tab: each test ends with none. */
+  const pageProblems: string[] = [];
 
   before(async () => {
     // Fail at once, with the install command, rather than after starting the servers.
@@ -69,6 +71,10 @@ describe('clinic web app (Chromium)', function () {
     })!;
     clinic = await newClinic('web-a', 'Riverside Family Practice', timeZone);
     otherClinic = await newClinic('web-b', 'Hillcrest Dental', 'Europe/Madrid');
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageProblems.splice(0), [], 'script errors or CSP refusals in the app');
   });
 
   after(async () => {
@@ -103,7 +109,16 @@ describe('clinic web app (Chromium)', function () {
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ viewport, timezoneId: 'Pacific/Chatham', locale: 'en-US' });
     contexts.push(context);
-    return context.newPage();
+    context.on('page', watchProblems);
+    const page = await context.newPage();
+    return page;
+  }
+
+  function watchProblems(page: Page): void {
+    page.on('pageerror', (err) => pageProblems.push(`${page.url()}: ${err.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageProblems.push(`${page.url()}: ${message.text()}`);
+    });
   }
 
   async function signIn(page: Page, key = clinic.apiKey): Promise<void> {
@@ -146,6 +161,21 @@ describe('clinic web app (Chromium)', function () {
       `accessibility of ${what}`,
     );
   }
+
+  it('is served at /app/ with its security headers; other addresses under it are the app', async () => {
+    const moved = await fetch(`${stack.url}/app`, { redirect: 'manual' });
+    assert.equal(moved.status, 301);
+    assert.equal(moved.headers.get('location'), '/app/');
+    for (const path of ['/app/', '/app/inbox', '/app/appointments/any-id']) {
+      const res = await fetch(`${stack.url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self';.*frame-ancestors 'none'/);
+      assert.match(await res.text(), /<meta name="aro-dev-mode" content="1" \/>/, 'dev mode is told to the app');
+    }
+    const missing = await fetch(`${stack.url}/app/assets/no-such-bundle.js`);
+    assert.equal(missing.status, 404, 'a missing bundle file is not answered with the page');
+  });
 
   it('refuses a wrong key, then signs in with the clinic key for this tab only', async () => {
     const page = await newPage();
@@ -340,6 +370,13 @@ describe('clinic web app (Chromium)', function () {
     assert.equal(await overflow(), 0, 'the appointment fits the width');
     await assertAccessible(page, 'the appointment page at a phone width');
     await saveScreenshot(page, 'phone-appointment');
+
+    await page.getByRole('button', { name: 'Open the navigation' }).click();
+    await page.getByRole('link', { name: 'Patient phone' }).click();
+    await page.getByRole('combobox', { name: 'Phone' }).waitFor();
+    assert.equal(await overflow(), 0, 'the patient phone fits the width');
+    await assertAccessible(page, 'the patient phone at a phone width');
+    await saveScreenshot(page, 'phone-patient-phone');
   });
 
   it('passes an accessibility check on every page of the navigation', async () => {

@@ -1,5 +1,5 @@
 // The signed-in shell: the clinic's name, the navigation (from routes.tsx), sign-out, and the page.
-import { AppShell, Badge, Burger, Button, Group, NavLink, Text } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router-dom';
 import { useEffect, useState } from 'react';
@@ -103,5 +103,14 @@ function Shell({ opened, toggle, clinicName, liveError, onSignOut, children }: S
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
+  );
+}
+
+/** A page's heading, the same size everywhere. */
+export function PageTitle({ children }: { children: React.ReactNode }) {
+  return (
+    <Title order={1} size="h2" mb="md">
+      {children}
+    </Title>
   );
 }

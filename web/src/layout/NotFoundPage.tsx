@@ -1,7 +1,7 @@
 // Any address the app has no page for.
 import { Anchor, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
-import { PageTitle } from './PageTitle';
+import { PageTitle } from './AppLayout';
 
 export function NotFoundPage() {
   return (

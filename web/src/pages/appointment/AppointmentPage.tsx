@@ -9,7 +9,7 @@ import { StatusBadge } from '../../appointments/StatusBadge';
 import { TOUCH_WORDS } from '../../appointments/words';
 import { useClinicDates } from '../../clinic/dates';
 import { queryStatus } from '../../layout/QueryStatus';
-import { PageTitle } from '../../layout/PageTitle';
+import { PageTitle } from '../../layout/AppLayout';
 import { useRefreshOnActivity } from '../../live/activity';
 import { AppointmentDocument, type AppointmentDetail } from './appointment-detail';
 import { MessageThread } from './MessageThread';

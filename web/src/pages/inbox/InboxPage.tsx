@@ -7,7 +7,7 @@ import { describeAttention } from '../../appointments/attention';
 import { ResolveAttention } from '../../appointments/ResolveAttention';
 import { graphql } from '../../gql';
 import { describeError } from '../../graphql/errors';
-import { PageTitle } from '../../layout/PageTitle';
+import { PageTitle } from '../../layout/AppLayout';
 import { useRefreshOnActivity } from '../../live/activity';
 
 /** The patient's words are in the appointment's timeline, which lists do not carry. */

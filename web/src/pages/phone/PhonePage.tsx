@@ -10,7 +10,7 @@ import { graphql } from '../../gql';
 import type { DevPhonesQuery } from '../../gql/graphql';
 import { describeError } from '../../graphql/errors';
 import { Bubble } from '../../layout/Bubble';
-import { PageTitle } from '../../layout/PageTitle';
+import { PageTitle } from '../../layout/AppLayout';
 import { queryStatus } from '../../layout/QueryStatus';
 import { useRefreshOnActivity } from '../../live/activity';
 

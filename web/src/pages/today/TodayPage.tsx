@@ -6,7 +6,7 @@ import { AppointmentList } from '../../appointments/AppointmentList';
 import { ALL_STATUSES, STATUS_WORDS } from '../../appointments/words';
 import { useClinicDates } from '../../clinic/dates';
 import type { AppointmentStatus } from '../../gql/graphql';
-import { PageTitle } from '../../layout/PageTitle';
+import { PageTitle } from '../../layout/AppLayout';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
