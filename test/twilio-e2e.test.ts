@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { Client as PgClient } from 'pg';
 import type { Db } from '../src/db/prisma';
@@ -17,6 +16,7 @@ import { appointmentWorkflowId, snapshotQuery, type AppointmentSnapshot } from '
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, postSigned, randomSid } from './support/local-twilio';
+import { historyWithPayloadsDecoded } from './support/payload-keys';
 import { bookingSignature } from './support/signing';
 
 const ZONE = 'America/New_York';
@@ -224,11 +224,10 @@ describe('end to end through Twilio: send, delivery receipts, replies, and no au
     const basic = Buffer.from(`${account.accountSid}:${token}`).toString('base64');
     const needles = [token, basic, Buffer.from(token).toString('base64')];
 
-    // The histories, in Temporal's own binary encoding: payloads are the JSON bytes as stored.
+    // The histories as stored, each followed by its payloads decrypted: the token must be in neither.
     const histories: Buffer[] = [];
     for await (const wf of client.workflow.list({ query: `AroTenantId = '${tenant.id}'` })) {
-      const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      histories.push(Buffer.from(temporal.api.history.v1.History.encode(history).finish()));
+      histories.push(await historyWithPayloadsDecoded(await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
     }
     assert.ok(histories.length >= 3, `expected the run's workflows, found ${histories.length}`);
 

@@ -14,7 +14,7 @@ import { inboundMessageSignal, type AppointmentSnapshot, type Policy } from '../
 import { runWorkers, type RunningWorkers } from '../worker';
 import { CLINIC_ZONE, clinicTime, eventually, outboundMessages, snapshotOf, startAppointment, type StartedAppointment } from './support/lifecycle-harness';
 import { LocalLlm } from './support/local-llm';
-import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
+import { historyWithPayloadsDecoded, TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { createTimeSkippingEnv, startTestDatabase } from './support/servers';
 
 const kinds = (snap: AppointmentSnapshot) => snap.messages.filter((m) => m.direction === 'outbound').map((m) => m.kind);
@@ -196,8 +196,8 @@ describe('appointmentLifecycle: replies (time-skipping)', function () {
     const request = llm.requests.find((r) => r.reply.startsWith('Count on it'))!;
     assert.equal(request.reply, 'Count on it, [name] [name] here, call [phone] if needed');
     assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
-    const history = JSON.stringify(await a.handle.fetchHistory());
-    assert.ok(!history.includes(apiKey), 'the API key must not enter workflow history');
+    const history = await historyWithPayloadsDecoded(await a.handle.fetchHistory());
+    assert.ok(!history.includes(apiKey), 'the API key must not enter workflow history, not even encrypted');
 
     const sure = await start({ tenant: llmTenantId });
     const before = llm.requests.length;
