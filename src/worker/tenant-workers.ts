@@ -71,7 +71,6 @@ export class TenantWorkers {
               dataConverter: opts.dataConverter,
               taskQueue,
               activities,
-              dataConverter: opts.dataConverter,
               maxConcurrentActivityTaskExecutions: opts.poolMaxConcurrentActivities,
             }),
         }),
