@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
+import { DEFAULT_TENANT_POOLS, poolTaskQueues, tenantTaskQueue } from '../src/routing/tenant-task-queue';
 import { createTenant } from '../src/tenants/create-tenant';
 import { RESTART_BACKOFF, restartDelayMs } from '../src/worker/restart-backoff';
 import type { WorkerFactory } from '../src/worker/worker-factory';
@@ -122,8 +122,10 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     const otherQueue = tenantTaskQueue(other.id);
 
     // The worker picks new clinics up on its own.
-    const ready = await eventually(workerProbe, (r) => r.status === 200 && Object.keys(r.body.queues).length === 3, 'both clinics served', WAIT_MS);
-    assert.deepEqual(Object.keys(ready.body.queues).sort(), ['aro-core', queue, otherQueue].sort());
+    // Beside the core queue and the pools, which every worker serves from its start.
+    const expected = ['aro-core', ...poolTaskQueues(DEFAULT_TENANT_POOLS), queue, otherQueue].sort();
+    const ready = await eventually(workerProbe, (r) => r.status === 200 && Object.keys(r.body.queues).length === expected.length, 'both clinics served', WAIT_MS);
+    assert.deepEqual(Object.keys(ready.body.queues).sort(), expected);
     assert.equal((await apiProbe()).status, 200);
 
     // The stricken clinic's Worker stops without its supervisor asking, and its restarts fail until
