@@ -7,17 +7,22 @@ import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTenant } from '../src/tenants/create-tenant';
 import { startAroStack, type AroStack } from './support/aro-stack';
-import { launchBrowser, saveScreenshot } from './support/browser';
+import { launchBrowser, saveScreenshot as saveFullPage } from './support/browser';
 import { uniquePhone } from './support/lifecycle-harness';
 import { bookingSignature } from './support/signing';
 
-/** Zones a whole number of hours apart: one of them is mid-day now, so "today" has hours left. */
+/**
+ * Zones about an hour apart: one of them is between 09:00 and 15:00 now, so the test clinic's "today"
+ * has hours left and it is outside the default quiet hours (21:00–08:00), when staff may write.
+ */
 const ZONES = [
   'Pacific/Honolulu',
+  'America/Anchorage',
   'America/Los_Angeles',
   'America/Denver',
   'America/Chicago',
   'America/New_York',
+  'America/Halifax',
   'America/Sao_Paulo',
   'Atlantic/South_Georgia',
   'Atlantic/Azores',
@@ -52,6 +57,8 @@ describe('clinic web app (Chromium)', function () {
   let otherClinic: Clinic;
   let appUrl: string;
   const contexts: BrowserContext[] = [];
+  /** Script errors and Content-Security-Policy refusals in any tab: each test ends with none. */
+  const pageProblems: string[] = [];
 
   before(async () => {
     // Fail at once, with the install command, rather than after starting the servers.
@@ -60,10 +67,14 @@ describe('clinic web app (Chromium)', function () {
     appUrl = `${stack.url}/app/`;
     const timeZone = ZONES.find((zone) => {
       const hour = DateTime.now().setZone(zone).hour;
-      return hour >= 7 && hour < 15;
+      return hour >= 9 && hour < 15;
     })!;
     clinic = await newClinic('web-a', 'Riverside Family Practice', timeZone);
     otherClinic = await newClinic('web-b', 'Hillcrest Dental', 'Europe/Madrid');
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageProblems.splice(0), [], 'script errors or CSP refusals in the app');
   });
 
   after(async () => {
@@ -98,7 +109,16 @@ describe('clinic web app (Chromium)', function () {
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ viewport, timezoneId: 'Pacific/Chatham', locale: 'en-US' });
     contexts.push(context);
-    return context.newPage();
+    context.on('page', watchProblems);
+    const page = await context.newPage();
+    return page;
+  }
+
+  function watchProblems(page: Page): void {
+    page.on('pageerror', (err) => pageProblems.push(`${page.url()}: ${err.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageProblems.push(`${page.url()}: ${message.text()}`);
+    });
   }
 
   async function signIn(page: Page, key = clinic.apiKey): Promise<void> {
@@ -106,6 +126,27 @@ describe('clinic web app (Chromium)', function () {
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** A full-page screenshot from the top, where the fixed header belongs. */
+  async function saveScreenshot(page: Page, name: string): Promise<void> {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await saveFullPage(page, name);
+  }
+
+  /** Marks the loaded document, to tell later that what changed came without a reload. */
+  async function markDocument(page: Page): Promise<void> {
+    await page.evaluate('window.__aroSameDocument = true');
+  }
+
+  async function assertSameDocument(page: Page, what: string): Promise<void> {
+    assert.equal(await page.evaluate('window.__aroSameDocument === true'), true, what);
+  }
+
+  async function openPhone(page: Page, patient: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Patient phone' }).click();
+    await page.getByRole('heading', { name: 'Patient phone' }).waitFor();
+    await page.getByRole('navigation', { name: 'Phones' }).getByText(patient).click();
   }
 
   /** axe-core finds no serious or critical WCAG 2 A/AA violation on what the page shows now. */
@@ -120,6 +161,21 @@ describe('clinic web app (Chromium)', function () {
       `accessibility of ${what}`,
     );
   }
+
+  it('is served at /app/ with its security headers; other addresses under it are the app', async () => {
+    const moved = await fetch(`${stack.url}/app`, { redirect: 'manual' });
+    assert.equal(moved.status, 301);
+    assert.equal(moved.headers.get('location'), '/app/');
+    for (const path of ['/app/', '/app/inbox', '/app/appointments/any-id']) {
+      const res = await fetch(`${stack.url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self';.*frame-ancestors 'none'/);
+      assert.match(await res.text(), /<meta name="aro-dev-mode" content="1" \/>/, 'dev mode is told to the app');
+    }
+    const missing = await fetch(`${stack.url}/app/assets/no-such-bundle.js`);
+    assert.equal(missing.status, 404, 'a missing bundle file is not answered with the page');
+  });
 
   it('refuses a wrong key, then signs in with the clinic key for this tab only', async () => {
     const page = await newPage();
@@ -143,14 +199,16 @@ describe('clinic web app (Chromium)', function () {
     await other.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
-  it('shows a booked appointment on Today in the clinic time, opens it, reads the thread and confirms it', async () => {
-    const startsAt = DateTime.now().setZone(clinic.timeZone).plus({ hours: 2 }).startOf('minute');
-    const externalId = await book(clinic, 'Ada Lovelace', startsAt);
+  it('shows a booked appointment appear on Today live, in the clinic time, opens it, reads the thread and confirms it', async () => {
     const page = await newPage();
     await signIn(page);
     await page.getByRole('heading', { name: 'Today' }).waitFor();
+    await markDocument(page);
+    const startsAt = DateTime.now().setZone(clinic.timeZone).plus({ hours: 2 }).startOf('minute');
+    const externalId = await book(clinic, 'Ada Lovelace', startsAt);
     const link = page.getByRole('link', { name: 'Ada Lovelace' });
     await link.waitFor();
+    await assertSameDocument(page, 'the booking appeared without a reload');
     // The clinic's time, not the browser's (Pacific/Chatham).
     const row = page.getByRole('row').filter({ has: link });
     const when = startsAt.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }, { locale: 'en-US' });
@@ -173,7 +231,7 @@ describe('clinic web app (Chromium)', function () {
     await saveScreenshot(page, 'appointment-confirmed');
   });
 
-  it('cancels with a reason, and shows a refused action under the actions', async () => {
+  it("cancels with a reason; a colleague's open page follows without a reload", async () => {
     const externalId = await book(clinic, 'Grace Hopper', DateTime.now().plus({ hours: 3 }));
     const page = await newPage();
     await signIn(page);
@@ -184,6 +242,7 @@ describe('clinic web app (Chromium)', function () {
     await signIn(colleague);
     await colleague.goto(`${appUrl}appointments/${externalId}`);
     await colleague.getByRole('button', { name: 'Confirm', exact: true }).waitFor();
+    await markDocument(colleague);
 
     await page.getByRole('button', { name: 'Cancel appointment…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this appointment?' });
@@ -194,11 +253,88 @@ describe('clinic web app (Chromium)', function () {
     await page.getByText('Doctor unwell', { exact: false }).first().waitFor();
     await saveScreenshot(page, 'appointment-cancelled');
 
-    await colleague.getByRole('button', { name: 'Confirm', exact: true }).click();
-    const refusal = colleague.getByRole('alert').filter({ hasText: 'Could not confirm' });
-    await refusal.waitFor();
-    assert.match(await refusal.innerText(), /cancelled/);
-    await saveScreenshot(colleague, 'appointment-action-refused');
+    // The colleague cannot confirm a cancelled appointment: their page no longer offers it.
+    await colleague.getByText('Cancelled', { exact: true }).first().waitFor();
+    await colleague.getByRole('button', { name: 'Confirm', exact: true }).waitFor({ state: 'detached' });
+    await assertSameDocument(colleague, "the colleague's page followed without a reload");
+    await saveScreenshot(colleague, 'appointment-cancelled-colleague');
+  });
+
+  it('plays "can we move it to Friday?" on the patient phone: the inbox shows it live; staff reply and deal with it', async () => {
+    const externalId = await book(clinic, 'Linus Pauling', DateTime.now().plus({ hours: 4 }));
+    const desk = await newPage();
+    await signIn(desk);
+    await desk.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Inbox' }).click();
+    await desk.getByRole('heading', { name: 'Needs attention' }).waitFor();
+    await markDocument(desk);
+
+    const phone = await newPage();
+    await signIn(phone);
+    await openPhone(phone, 'Linus Pauling');
+    const screen = phone.getByRole('log', { name: /^Messages on / });
+    await screen.getByText('is booked for').waitFor();
+    await phone.getByLabel("Patient's reply").fill('can we move it to Friday?');
+    await phone.getByRole('button', { name: 'Send' }).click();
+    await screen.getByText('can we move it to Friday?').waitFor();
+    await assertAccessible(phone, 'the patient phone');
+    await saveScreenshot(phone, 'patient-phone-reply');
+
+    const why = desk.getByRole('list', { name: 'Why Linus Pauling needs attention' });
+    await why.getByText('Asked to move the appointment').waitFor();
+    await why.getByText('can we move it to Friday?', { exact: false }).waitFor();
+    await assertSameDocument(desk, 'the inbox item appeared without a reload');
+    await saveScreenshot(desk, 'inbox-live');
+
+    await desk.getByRole('link', { name: 'Linus Pauling' }).click();
+    await desk.getByRole('heading', { name: 'Linus Pauling' }).waitFor();
+    assert.equal(new URL(desk.url()).pathname, `/app/appointments/${externalId}`);
+    await desk.getByLabel('Reply to Linus Pauling').fill('Of course: Friday at 10:00 works. See you then!');
+    await markDocument(phone);
+    await desk.getByRole('button', { name: 'Send', exact: true }).click();
+    const thread = desk.getByRole('log', { name: 'Conversation with Linus Pauling' });
+    await thread.getByText('Friday at 10:00 works').waitFor();
+    assert.ok((await thread.innerText()).includes('From the front desk'));
+    // The patient's phone shows it too, without a reload.
+    await screen.getByText('Friday at 10:00 works').waitFor();
+    await assertSameDocument(phone, 'the reply reached the phone page without a reload');
+
+    await desk.getByRole('button', { name: 'Mark as dealt with' }).click();
+    const dialog = desk.getByRole('dialog');
+    await dialog.getByLabel('What was done').fill('Moved to Friday 10:00 in the booking system');
+    await dialog.getByRole('button', { name: 'Mark as dealt with' }).click();
+    await desk.getByText('Why this needs you').waitFor({ state: 'detached' });
+    await desk.getByText('Moved to Friday 10:00 in the booking system', { exact: false }).first().waitFor();
+    await saveScreenshot(desk, 'appointment-replied-and-resolved');
+  });
+
+  it('refuses a reply to a patient who opted out, beside the reply box', async () => {
+    await book(clinic, 'Rosalind Franklin', DateTime.now().plus({ hours: 5 }));
+    const page = await newPage();
+    await signIn(page);
+    await openPhone(page, 'Rosalind Franklin');
+    await page.getByLabel("Patient's reply").fill('STOP');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('log', { name: /^Messages on / }).getByText('STOP', { exact: true }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('link', { name: 'Rosalind Franklin' }).click();
+    await page.getByLabel('Reply to Rosalind Franklin').fill('Please call us back.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('opted out of messages', { exact: false }).waitFor();
+    assert.equal(await page.getByLabel('Reply to Rosalind Franklin').inputValue(), 'Please call us back.', 'the text is kept');
+    await saveScreenshot(page, 'reply-refused-opted-out');
+  });
+
+  it('marks a visit that has started as attended', async () => {
+    const externalId = await book(clinic, 'Marie Curie', DateTime.now().minus({ minutes: 5 }));
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${appUrl}appointments/${externalId}`);
+    await page.getByRole('heading', { name: 'Marie Curie' }).waitFor();
+    await page.getByRole('button', { name: 'Mark attended' }).click();
+    await page.getByText('Attended', { exact: true }).first().waitFor();
+    await page.getByRole('button', { name: 'Mark attended' }).waitFor({ state: 'detached' });
+    await saveScreenshot(page, 'appointment-attended');
   });
 
   it("keeps another clinic's appointment out of reach by its address", async () => {
@@ -234,6 +370,13 @@ describe('clinic web app (Chromium)', function () {
     assert.equal(await overflow(), 0, 'the appointment fits the width');
     await assertAccessible(page, 'the appointment page at a phone width');
     await saveScreenshot(page, 'phone-appointment');
+
+    await page.getByRole('button', { name: 'Open the navigation' }).click();
+    await page.getByRole('link', { name: 'Patient phone' }).click();
+    await page.getByRole('combobox', { name: 'Phone' }).waitFor();
+    assert.equal(await overflow(), 0, 'the patient phone fits the width');
+    await assertAccessible(page, 'the patient phone at a phone width');
+    await saveScreenshot(page, 'phone-patient-phone');
   });
 
   it('passes an accessibility check on every page of the navigation', async () => {

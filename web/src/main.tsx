@@ -13,9 +13,22 @@ const theme = createTheme({
   defaultRadius: 'md',
 });
 
+/** Colours the app puts text in; their "light" variants get the darkest text on the palest tint. */
+const TEXT_COLORS = ['teal', 'blue', 'green', 'red', 'orange', 'yellow', 'gray'];
+
 const contrastVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-8)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // Field errors (the server's message beside a field) in a red dark enough to read.
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
+    ...Object.fromEntries(
+      TEXT_COLORS.flatMap((c) => [
+        [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`],
+        [`--mantine-color-${c}-light`, `var(--mantine-color-${c}-0)`],
+      ]),
+    ),
+  },
   dark: {},
 });
 

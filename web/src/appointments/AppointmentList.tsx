@@ -1,6 +1,6 @@
 // A page-through list of appointments from `appointments(filter)`: a table on a wide screen, cards on
 // a phone; each opens the appointment. Used by Today and the inbox.
-import { Alert, Anchor, Badge, Button, Card, Center, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -8,7 +8,7 @@ import { useQuery } from 'urql';
 import { useClinicDates } from '../clinic/dates';
 import { graphql } from '../gql';
 import type { AppointmentFilter, AppointmentListQuery } from '../gql/graphql';
-import { describeError } from '../graphql/errors';
+import { queryStatus } from '../layout/QueryStatus';
 import { useRefreshOnActivity } from '../live/activity';
 import { StatusBadge } from './StatusBadge';
 import { TOUCH_WORDS } from './words';
@@ -94,20 +94,8 @@ function AppointmentListPage({ filter, after, first, last, empty, detail, onMore
   useRefreshOnActivity((a) => a.kind === 'appointment', () => refresh({ requestPolicy: 'network-only' }));
   const dates = useClinicDates();
   const phone = useMediaQuery('(max-width: 48em)');
-  if (result.error) {
-    return (
-      <Alert color="red" title="The appointments could not be loaded">
-        {describeError(result.error)}
-      </Alert>
-    );
-  }
-  if (!result.data) {
-    return (
-      <Center p="lg">
-        <Loader aria-label="Loading appointments" />
-      </Center>
-    );
-  }
+  const status = queryStatus(result, 'the appointments');
+  if (status || !result.data) return status;
   const { nodes, totalCount, pageInfo } = result.data.appointments;
   if (first && nodes.length === 0) return <>{empty}</>;
 

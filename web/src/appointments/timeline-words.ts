@@ -17,6 +17,8 @@ const TIMELINE_WORDS: Record<string, string> = {
   'booking.stale': 'Out-of-date booking change ignored',
   'booking.updated': 'Details changed by the booking system',
   'clinic.notified': 'Clinic notified',
+  'consent.opt_out': 'Opted out of messages',
+  'consent.opt_in': 'Opted back in to messages',
   'message.sent': 'Message sent',
   'message.failed': 'Message not delivered',
   'message.fallback': 'Sent again by SMS',
@@ -85,9 +87,22 @@ const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
 /** Entries whose detail starts with the template kind of the message they are about. */
 const ABOUT_A_MESSAGE = new Set(['message.sent', 'message.failed', 'message.fallback', 'message.held', 'touch.skipped', 'touch.deferred']);
 
-/** A timeline entry's detail for people: instants in the clinic's time, template kinds in words. */
+/** Attention reason codes as a resolution names them ("reply:<id>, unconfirmed by front desk: …"). */
+const REASON_CODE = /\b(reply:[\w-]+|reschedule_requested|unconfirmed|delivery_failed:\w+|plan_limit:\w+|planning_failed|cancel_keyword)\b/g;
+const REASON_WORDS: Record<string, string> = {
+  reply: 'reply',
+  reschedule_requested: 'request to move',
+  unconfirmed: 'not confirmed',
+  delivery_failed: 'failed delivery',
+  plan_limit: 'message allowance',
+  planning_failed: 'planning failure',
+  cancel_keyword: 'CANCEL reply',
+};
+
+/** A timeline entry's detail for people: instants in the clinic's time, template kinds and reasons in words. */
 export function timelineDetail(kind: string, detail: string, formatInstant: (iso: string) => string): string {
   let text = detail.replace(ISO_INSTANT, (iso) => formatInstant(iso));
+  if (kind === 'attention.resolved') text = text.replace(REASON_CODE, (code) => REASON_WORDS[code.split(':')[0]] ?? code);
   if (ABOUT_A_MESSAGE.has(kind)) {
     const [template, ...rest] = text.split(':');
     if (/^[a-z_]+$/.test(template)) text = [messageKindWords(template), ...rest].join(':');

@@ -1,5 +1,5 @@
 // The signed-in shell: the clinic's name, the navigation (from routes.tsx), sign-out, and the page.
-import { Alert, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router-dom';
 import { useEffect, useState } from 'react';
@@ -7,7 +7,7 @@ import { useQuery, useSubscription } from 'urql';
 import { ClinicContext, ClinicDocument } from '../clinic/clinic';
 import { devMode } from '../devMode';
 import { graphql } from '../gql';
-import { describeError } from '../graphql/errors';
+import { queryStatus } from './QueryStatus';
 import { ActivityContext, ActivityHub, ClinicActivityDocument, useRefreshOnActivity } from '../live/activity';
 import { pages } from '../routes';
 
@@ -34,18 +34,10 @@ export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
   return (
     <ActivityContext.Provider value={hub}>
       <Shell opened={opened} toggle={toggle} clinicName={clinic.data?.me.name ?? ''} liveError={Boolean(live.error)} onSignOut={onSignOut}>
-        {clinic.error ? (
-          <Alert color="red" title="The clinic could not be loaded">
-            {describeError(clinic.error)}
-          </Alert>
-        ) : clinic.data ? (
-          <ClinicContext.Provider value={clinic.data.me}>
+        {queryStatus(clinic, 'the clinic') ?? (
+          <ClinicContext.Provider value={clinic.data!.me}>
             <Outlet />
           </ClinicContext.Provider>
-        ) : (
-          <Center p="xl">
-            <Loader aria-label="Loading the clinic" />
-          </Center>
         )}
       </Shell>
     </ActivityContext.Provider>

@@ -36,7 +36,7 @@ export class ActivityHub {
 export const ActivityContext = createContext<ActivityHub>(new ActivityHub());
 
 /** A burst of events (a booking writes several rows) asks again once, this long after the first. */
-const COALESCE_MS = 200;
+const COALESCE_MS = 50;
 
 /**
  * Calls `refresh` after activity that `concerns` the view: a burst of events asks once.

@@ -1,6 +1,6 @@
 // One appointment: when and with whom, why it needs a person, the conversation, the timeline and the
 // staff actions.
-import { Alert, Anchor, Badge, Card, Center, Grid, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Grid, Group, List, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { describeAttention } from '../../appointments/attention';
@@ -8,7 +8,7 @@ import { ResolveAttention } from '../../appointments/ResolveAttention';
 import { StatusBadge } from '../../appointments/StatusBadge';
 import { TOUCH_WORDS } from '../../appointments/words';
 import { useClinicDates } from '../../clinic/dates';
-import { describeError } from '../../graphql/errors';
+import { queryStatus } from '../../layout/QueryStatus';
 import { PageTitle } from '../../layout/AppLayout';
 import { useRefreshOnActivity } from '../../live/activity';
 import { AppointmentDocument, type AppointmentDetail } from './appointment-detail';
@@ -22,20 +22,8 @@ export function AppointmentPage() {
   const [result, refresh] = useQuery({ query: AppointmentDocument, variables: { externalId } });
   // A reply, a delivery status or a change made elsewhere shows here without a reload.
   useRefreshOnActivity((a) => a.externalId === externalId, () => refresh({ requestPolicy: 'network-only' }));
-  if (result.error) {
-    return (
-      <Alert color="red" title="The appointment could not be loaded">
-        {describeError(result.error)}
-      </Alert>
-    );
-  }
-  if (!result.data) {
-    return (
-      <Center p="xl">
-        <Loader aria-label="Loading the appointment" />
-      </Center>
-    );
-  }
+  const status = queryStatus(result, 'the appointment');
+  if (status || !result.data) return status;
   const appointment = result.data.appointment;
   if (!appointment) {
     return (

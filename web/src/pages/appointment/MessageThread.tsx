@@ -1,8 +1,9 @@
 // The messages between the clinic and the patient as a conversation: the clinic's on the right, the
 // patient's on the left, each outbound one with its delivery status.
-import { Badge, Box, Group, Stack, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import { deliveryWords, messageKindWords } from '../../appointments/timeline-words';
 import { useClinicDates } from '../../clinic/dates';
+import { Bubble } from '../../layout/Bubble';
 import type { AppointmentDetail } from './appointment-detail';
 
 export function MessageThread({ messages, patientName }: { messages: AppointmentDetail['messages']; patientName: string }) {
@@ -15,14 +16,12 @@ export function MessageThread({ messages, patientName }: { messages: Appointment
         const fromClinic = m.direction === 'OUTBOUND';
         const delivery = deliveryWords(m.status);
         return (
-          <Box
+          <Bubble
             key={`${m.at}:${i}`}
-            maw="85%"
-            ml={fromClinic ? 'auto' : 0}
-            p="sm"
+            side={fromClinic ? 'right' : 'left'}
             bg={fromClinic ? 'teal.0' : 'gray.1'}
-            style={{ borderRadius: 12, border: `1px solid var(--mantine-color-${fromClinic ? 'teal-2' : 'gray-3'})` }}
-            data-direction={fromClinic ? 'outbound' : 'inbound'}
+            border={fromClinic ? 'teal-2' : 'gray-3'}
+            direction={fromClinic ? 'outbound' : 'inbound'}
           >
             <Text size="xs" c="dimmed" mb={2}>
               {fromClinic ? messageKindWords(m.kind) : patientName}
@@ -42,7 +41,7 @@ export function MessageThread({ messages, patientName }: { messages: Appointment
                 </Badge>
               )}
             </Group>
-          </Box>
+          </Bubble>
         );
       })}
     </Stack>

@@ -84,8 +84,7 @@ export function StaffActions({ appointment }: { appointment: AppointmentDetail }
       {startsIn <= ATTENDANCE_FROM_MS && (
         <Group gap="xs">
           <Button
-            variant="light"
-            color="green"
+            variant="default"
             loading={marking.fetching && marking.operation?.variables.outcome === 'ATTENDED'}
             onClick={() => void run('mark it attended', () => mark({ externalId, outcome: 'ATTENDED' }))}
           >
@@ -93,8 +92,7 @@ export function StaffActions({ appointment }: { appointment: AppointmentDetail }
           </Button>
           {startsIn <= 0 && (
             <Button
-              variant="light"
-              color="red"
+              variant="default"
               loading={marking.fetching && marking.operation?.variables.outcome === 'NO_SHOW'}
               onClick={() => void run('mark it a no-show', () => mark({ externalId, outcome: 'NO_SHOW' }))}
             >

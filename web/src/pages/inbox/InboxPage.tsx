@@ -54,6 +54,9 @@ function InboxReasons({ row }: { row: AppointmentRow }) {
   const items = describeAttention(row.attentionReasons, timeline);
   return (
     <Stack gap={4} mt={4}>
+      {items.length === 0 && (
+        <Text size="sm">Open the appointment to see why.</Text>
+      )}
       <List size="sm" spacing={2} aria-label={`Why ${row.patient.name} needs attention`}>
         {items.map((item, i) => (
           <List.Item key={`${item.kind}:${i}`}>

@@ -1,6 +1,6 @@
 // Dev mode only: the phones ARO has written to, each conversation as the patient sees it on their
 // phone, and a box to type the patient's reply — to play a whole lifecycle in the browser.
-import { Alert, Box, Button, Card, Center, EmptyState, Grid, Group, Loader, NavLink, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Box, Button, Card, EmptyState, Grid, Group, NavLink, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -9,7 +9,9 @@ import { useClinicDates } from '../../clinic/dates';
 import { graphql } from '../../gql';
 import type { DevPhonesQuery } from '../../gql/graphql';
 import { describeError } from '../../graphql/errors';
+import { Bubble } from '../../layout/Bubble';
 import { PageTitle } from '../../layout/AppLayout';
+import { queryStatus } from '../../layout/QueryStatus';
 import { useRefreshOnActivity } from '../../live/activity';
 
 const DevPhonesDocument = graphql(`
@@ -41,21 +43,13 @@ export function PhonePage() {
   const [params, setParams] = useSearchParams();
   const narrow = useMediaQuery('(max-width: 48em)');
 
-  if (result.error) {
+  const status = queryStatus(result, 'the phones');
+  if (status || !result.data) {
     return (
       <>
         <PageTitle>Patient phone</PageTitle>
-        <Alert color="red" title="The phones could not be loaded">
-          {describeError(result.error)}
-        </Alert>
+        {status}
       </>
-    );
-  }
-  if (!result.data) {
-    return (
-      <Center p="xl">
-        <Loader aria-label="Loading the phones" />
-      </Center>
     );
   }
   const phones = result.data.devPhones;
@@ -81,10 +75,14 @@ export function PhonePage() {
                 {phones.map((p) => (
                   <NavLink
                     key={p.phone}
-                    label={p.patientName ?? p.phone}
-                    description={p.patientName ? p.phone : undefined}
+                    label={
+                      <>
+                        {p.patientName ?? 'Unknown patient'}
+                        <Text size="xs">{p.phone}</Text>
+                      </>
+                    }
                     active={p.phone === selected.phone}
-                    variant="filled"
+                    variant="light"
                     onClick={() => choose(p.phone)}
                     aria-current={p.phone === selected.phone ? 'true' : undefined}
                   />
@@ -138,24 +136,20 @@ function PhoneScreen({ phone }: { phone: DevPhone }) {
         {phone.messages.map((m, i) => {
           const mine = m.direction === 'from_patient';
           return (
-            <Box
+            <Bubble
               key={`${m.at}:${i}`}
-              maw="80%"
-              ml={mine ? 'auto' : 0}
-              px="sm"
-              py={6}
+              side={mine ? 'right' : 'left'}
               bg={mine ? 'blue.8' : 'gray.2'}
               c={mine ? 'white' : 'black'}
-              style={{ borderRadius: 16 }}
-              data-direction={mine ? 'from-patient' : 'to-patient'}
+              direction={mine ? 'from-patient' : 'to-patient'}
             >
               <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                 {m.body}
               </Text>
               <Text size="xs" c={mine ? 'blue.0' : 'gray.7'} ta={mine ? 'right' : 'left'}>
-                {dates.time(m.at)}
+                {dates.dateTime(m.at)}
               </Text>
-            </Box>
+            </Bubble>
           );
         })}
       </Stack>

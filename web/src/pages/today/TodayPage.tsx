@@ -1,5 +1,5 @@
 // Today: the clinic day's appointments (or any range of days), filtered by state and patient name.
-import { Button, EmptyState, Group, MultiSelect, TextInput } from '@mantine/core';
+import { Button, EmptyState, Group, MultiSelect, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useSearchParams } from 'react-router-dom';
 import { AppointmentList } from '../../appointments/AppointmentList';
@@ -47,6 +47,9 @@ export function TodayPage() {
   return (
     <>
       <PageTitle>{title}</PageTitle>
+      <Text size="sm" c="dimmed" mt={-12} mb="sm">
+        Times are the clinic&apos;s ({dates.zone.replace(/_/g, ' ')}).
+      </Text>
       <Group align="flex-end" gap="sm" mb="md" wrap="wrap">
         <TextInput type="date" label="From" value={from} onChange={(e) => set({ from: e.currentTarget.value || null })} w={160} />
         <TextInput type="date" label="To" value={to} min={from} onChange={(e) => set({ to: e.currentTarget.value || null })} w={160} />
