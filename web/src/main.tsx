@@ -20,6 +20,7 @@ const contrastVariables: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
     ...Object.fromEntries(
       TEXT_COLORS.flatMap((c) => [
         [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`],

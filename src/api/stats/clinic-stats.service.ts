@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
 import { invalidInput } from '../graphql/clinic-errors';
 import type { Stats } from '../graphql/models/stats.model';
+import type { Channel } from '../../workflows/contracts';
 import { DB } from '../tokens';
 
 @Injectable()
@@ -25,7 +26,13 @@ export class ClinicStats {
         JOIN "AuditEvent" e ON e."tenantId" = a."tenantId" AND e."subject" = a."workflowId"
         WHERE a."tenantId" = ${tenantId} AND a."startsAt" >= ${from} AND a."startsAt" < ${to}
           AND e."action" IN ('appointment.confirmed', 'appointment.rescheduled')`,
-      this.db.message.aggregate({ where: { tenantId, direction: 'outbound', sentAt: sent }, _count: { _all: true }, _sum: { segments: true } }),
+      this.db.message.groupBy({
+        by: ['channel'],
+        where: { tenantId, direction: 'outbound', sentAt: sent },
+        orderBy: { channel: 'asc' },
+        _count: { _all: true },
+        _sum: { segments: true },
+      }),
       this.db.message.count({ where: { tenantId, direction: 'inbound', createdAt: sent } }),
       this.db.auditEvent.count({ where: { tenantId, action: 'reply.needs_attention', at: sent } }),
     ]);
@@ -34,6 +41,7 @@ export class ClinicStats {
     const confirmed = Number(actions.confirmed);
     const completed = count('completed');
     const noShows = count('no_show');
+    const byChannel = messages.map((m) => ({ channel: m.channel as Channel, messagesSent: m._count._all, segmentsSent: m._sum.segments ?? 0 }));
     return {
       from,
       to,
@@ -46,8 +54,9 @@ export class ClinicStats {
       noShows,
       noShowRate: completed + noShows > 0 ? noShows / (completed + noShows) : null,
       needingAttention,
-      messagesSent: messages._count._all,
-      segmentsSent: messages._sum.segments ?? 0,
+      messagesSent: byChannel.reduce((sum, c) => sum + c.messagesSent, 0),
+      segmentsSent: byChannel.reduce((sum, c) => sum + c.segmentsSent, 0),
+      byChannel,
       repliesReceived,
       repliesNeedingAttention,
     };

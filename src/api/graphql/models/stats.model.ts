@@ -1,5 +1,19 @@
 // A clinic's figures over a date range: appointments by what became of them, and messaging volume.
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import type { Channel } from '../../../workflows/contracts';
+import { ChannelValue } from './enums';
+
+@ObjectType({ description: 'Messages sent on one channel in the range, and their billable segments.' })
+export class ChannelMessages {
+  @Field(() => ChannelValue)
+  channel!: Channel;
+
+  @Field(() => Int)
+  messagesSent!: number;
+
+  @Field(() => Int)
+  segmentsSent!: number;
+}
 
 @ObjectType({
   description:
@@ -44,6 +58,9 @@ export class Stats {
 
   @Field(() => Int, { description: 'Billable segments of the messages sent.' })
   segmentsSent!: number;
+
+  @Field(() => [ChannelMessages], { description: 'messagesSent and segmentsSent by channel; channels with none are left out.' })
+  byChannel!: ChannelMessages[];
 
   @Field(() => Int)
   repliesReceived!: number;
