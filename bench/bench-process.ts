@@ -42,7 +42,8 @@ async function startPart(kind: string, maxCachedWorkflows: number): Promise<Runn
   const config = loadConfig();
   if (kind === 'api') {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
-    const db = createPrisma(config.DATABASE_URL);
+    // With the pool settings `npm run api` uses (ARO_DB_POOL_SIZE, ARO_DB_ACQUIRE_TIMEOUT_MS).
+    const db = createPrisma(config.DATABASE_URL, config);
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
     const api = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });

@@ -11,6 +11,7 @@ import { createPrisma, type Db } from '../src/db/prisma';
 import { aroDataConverter } from '../src/temporal/data-converter';
 import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
+import { CLUSTER_MAX_CONNECTIONS } from '../src/toolchain/temporal-cluster';
 import { TEMPORAL_SERVER_VERSION } from '../src/toolchain/temporal-server';
 import { startThrowawayDatabase, startThrowawayTemporal, startThrowawayTemporalCluster } from '../src/toolchain/throwaway-servers';
 import { graphqlClient } from '../test/support/graphql-client';
@@ -115,7 +116,7 @@ export async function startBenchStack(
     let temporalVersion: string;
     if (options.temporal === 'cluster') {
       progress('starting PostgreSQL, then the Temporal cluster beside it');
-      [database] = await startedTogether(stops, [startThrowawayDatabase()] as const);
+      [database] = await startedTogether(stops, [startThrowawayDatabase({ maxConnections: CLUSTER_MAX_CONNECTIONS })] as const);
       const [cluster] = await startedTogether(stops, [startThrowawayTemporalCluster(database)] as const);
       temporalServer = { address: cluster.address, namespace: cluster.namespace, pid: cluster.services.find((s) => s.name === 'history')!.pid };
       temporalVersion = `temporal server ${TEMPORAL_SERVER_VERSION} (frontend, history, matching and worker services on PostgreSQL)`;

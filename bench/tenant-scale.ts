@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPrisma, type Db } from '../src/db/prisma';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { createTenant } from '../src/tenants/create-tenant';
 import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
 import { cpuSecondsOf, startBenchProcess } from './processes';
@@ -81,6 +82,8 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       ARO_LOG_LEVEL: 'error',
+      // As in production (the idle cost hardly depends on it).
+      ARO_PAYLOAD_KEYS: generatePayloadKey('bench'),
       ARO_TENANT_SHARDS: String(options.shards),
       ARO_TENANT_SHARD: '0',
     };

@@ -12,24 +12,21 @@ import { createPrisma } from '../src/db/prisma';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
-import { clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
+import { CLUSTER_MAX_CONNECTIONS, clusterPortsFrom, startTemporalClusterBeside, type RunningService } from '../src/toolchain/temporal-cluster';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_SERVER_VERSION } from '../src/toolchain/temporal-server';
-import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { demoTenant, previousState, type LocalState } from './demo-tenant';
+import { portSetting, sharedLocalSettings } from './local-settings';
 import { stopInOrderOnSignals } from './stop-in-order';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the cluster's own servers; ARO's processes read theirs from src/config.ts. */
 const clusterSettings = z.object({
-  ARO_CLUSTER_PG_PORT: port.default(5434),
+  ARO_CLUSTER_PG_PORT: portSetting.default(5434),
   // Not 7233/8233/3000: `npm run dev` may run beside the cluster.
-  ARO_CLUSTER_TEMPORAL_PORT: port.default(7333),
-  ARO_CLUSTER_TEMPORAL_UI_PORT: port.default(8333),
-  ARO_CLUSTER_API_PORT: port.default(3100),
+  ARO_CLUSTER_TEMPORAL_PORT: portSetting.default(7333),
+  ARO_CLUSTER_TEMPORAL_UI_PORT: portSetting.default(8333),
+  ARO_CLUSTER_API_PORT: portSetting.default(3100),
   ARO_CLUSTER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
-  ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
-  ARO_DEV_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  ...sharedLocalSettings,
 });
 const settings = clusterSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
@@ -44,13 +41,7 @@ interface AroProcessState {
   logFile: string;
 }
 
-interface ClusterState {
-  apiUrl: string;
-  temporalAddress: string;
-  temporalUiUrl: string | null;
-  databaseUrl: string;
-  operatorKey: string;
-  demoTenant: DemoTenant;
+interface ClusterState extends LocalState {
   temporal: { version: string; uiVersion: string; configDir: string; services: RunningService[] };
   /** The API and the workers: each worker answers /healthz, /readyz and /metrics on its own port. */
   aro: AroProcessState[];
@@ -60,7 +51,11 @@ async function main(): Promise<void> {
   const { stops, stopAll } = stopInOrderOnSignals('aro-cluster');
   try {
     await mkdir(LOG_DIR, { recursive: true, mode: 0o755 });
-    const pg = await startPostgres({ dataDir: path.join(CLUSTER_DIR, 'postgres'), port: settings.ARO_CLUSTER_PG_PORT });
+    const pg = await startPostgres({
+      dataDir: path.join(CLUSTER_DIR, 'postgres'),
+      port: settings.ARO_CLUSTER_PG_PORT,
+      maxConnections: CLUSTER_MAX_CONNECTIONS,
+    });
     stops.push(pg.stop);
     const databaseUrl = pg.databaseUrl;
     const applied = await applyMigrations(databaseUrl);
@@ -69,7 +64,8 @@ async function main(): Promise<void> {
     const namespace = loadConfig({ ...process.env, DATABASE_URL: databaseUrl }).TEMPORAL_NAMESPACE;
     console.log('[aro-cluster] starting the Temporal services (the first run builds the server, which takes minutes)');
     const temporal = await startTemporalClusterBeside(databaseUrl, {
-      dir: path.join(CLUSTER_DIR, 'temporal'),
+      // Its configuration goes to config/, its services' logs beside ARO's in logs/.
+      dir: CLUSTER_DIR,
       ports: clusterPortsFrom(settings.ARO_CLUSTER_TEMPORAL_PORT, settings.ARO_CLUSTER_TEMPORAL_UI_PORT),
       namespace,
     });
@@ -113,7 +109,7 @@ async function main(): Promise<void> {
       aro: aro.map(({ part, url }) => ({ name: part.name, pid: part.pid, url, logFile: path.join(LOG_DIR, `${part.name}.log`) })),
     };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-    const relative = (file: string) => path.relative(process.cwd(), file) || file;
+    const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
     console.log(
       [
         '',
@@ -127,8 +123,8 @@ async function main(): Promise<void> {
         `  demo tenant     ${tenant.id} (${tenant.timeZone})`,
         `    API key         ${tenant.apiKey}`,
         `    webhook secret  ${tenant.webhookSecret}`,
-        `  logs            ${relative(LOG_DIR)}`,
-        `  all of it in    ${relative(STATE_FILE)}`,
+        `  logs            ${shown(LOG_DIR)}`,
+        `  all of it in    ${shown(STATE_FILE)}`,
         `  book a demo appointment: node dist/scripts/demo-booking.js --cluster +14155550123`,
         '',
       ].join('\n'),

@@ -16,6 +16,17 @@ export interface DemoTenant {
   webhookSecret: string;
 }
 
+/** What every state file holds: where the system answers and how to act in it. */
+export interface LocalState {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  databaseUrl: string;
+  /** Administers tenants through GraphQL (ARO_OPERATOR_KEY, else generated once and kept here). */
+  operatorKey: string;
+  demoTenant: DemoTenant;
+}
+
 /** What an earlier run wrote to its state file, or nothing when there is none. */
 export async function previousState<T>(file: string): Promise<Partial<T>> {
   try {

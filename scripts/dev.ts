@@ -22,38 +22,28 @@ import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
 import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { runWorkers } from '../worker';
-import { demoTenant, previousState, type DemoTenant } from './demo-tenant';
+import { demoTenant, previousState, type LocalState } from './demo-tenant';
+import { portSetting, sharedLocalSettings } from './local-settings';
 import { stopInOrderOnSignals } from './stop-in-order';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-const port = z.coerce.number().int().min(1).max(65535);
 /** Settings of the embedded servers; everything else is in src/config.ts. */
 const devSettings = z.object({
-  ARO_DEV_PG_PORT: port.default(5433),
-  ARO_DEV_TEMPORAL_PORT: port.default(7233),
-  ARO_DEV_TEMPORAL_UI_PORT: port.default(8233),
-  ARO_DEV_DEMO_TIMEZONE: z.string().default('America/New_York'),
-  ARO_DEV_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  ARO_DEV_PG_PORT: portSetting.default(5433),
+  ARO_DEV_TEMPORAL_PORT: portSetting.default(7233),
+  ARO_DEV_TEMPORAL_UI_PORT: portSetting.default(8233),
+  ...sharedLocalSettings,
 });
 const settings = devSettings.parse(process.env);
 const DATA_DIR = path.resolve(settings.ARO_DEV_DATA_DIR);
 const STATE_FILE = path.join(DATA_DIR, 'dev.json');
 
-interface DevState {
-  apiUrl: string;
+interface DevState extends LocalState {
   /** The clinic web app; sign in with demoTenant.apiKey. */
   appUrl: string;
-  temporalAddress: string;
-  temporalUiUrl: string | null;
-  databaseUrl: string;
-  /** Administers tenants through GraphQL and signs in to the codec (ARO_OPERATOR_KEY, else generated once and kept here). */
-  operatorKey: string;
   /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
   payloadKeys: string;
   /** The API's remote codec, which the Web UI and `temporal workflow show --codec-endpoint` decode payloads through. */
   codecUrl: string;
-  demoTenant: DemoTenant;
 }
 
 async function main(): Promise<void> {

@@ -104,6 +104,9 @@ function parseOrigin(text: string, setting: string): string {
 
 export type AroConfig = z.infer<typeof schema>;
 
+/** The name of every setting ARO reads (deployment files are checked against it). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 /** Parses the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AroConfig {
   const parsed = schema.safeParse(env);

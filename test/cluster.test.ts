@@ -4,8 +4,15 @@
 // activity-task event names the worker that ran it (`<pid>@<host>`, the SDK's default identity).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { stringify } from 'yaml';
 import { createTenant } from '../src/tenants/create-tenant';
+import { freePortBelow } from '../src/toolchain/free-port';
+import { CLUSTER_DYNAMIC_CONFIG, clusterPortsFrom, freeClusterPorts, TEMPORAL_SERVICES, validateDynamicConfig } from '../src/toolchain/temporal-cluster';
+import { ensureTemporalServer } from '../src/toolchain/temporal-server';
 import { appointmentWorkflowId, snapshotQuery } from '../src/workflows/contracts';
 import { startAroCluster, type AroCluster } from './support/aro-cluster';
 import { graphqlClient } from './support/graphql-client';
@@ -211,5 +218,44 @@ describe('ARO on a Temporal cluster: horizontal scale', function () {
     assert.equal(cluster.api.pid, apiPid, 'the API process was restarted');
     assert.equal(survivor.pid, survivorPid, 'the surviving worker process was restarted');
     assert.deepEqual([cluster.api, ...cluster.workers].flatMap((p) => p.unexpectedExits), [], 'a process exited on its own');
+  });
+});
+
+describe('Temporal cluster ports', () => {
+  // Temporal stores a service's membership port in a SMALLINT column: a larger one stops the service.
+  it('keeps every membership port at or below 32767', async () => {
+    const drawn = await freeClusterPorts(false);
+    for (const name of TEMPORAL_SERVICES) assert.ok(drawn.services[name].membership <= 32_767, `${name}: ${drawn.services[name].membership}`);
+    for (let i = 0; i < 20; i++) assert.ok((await freePortBelow(20_000)) < 20_000);
+  });
+
+  it('lays out npm run cluster\'s ports from the frontend\'s, and refuses one that would pass the ceiling', () => {
+    const ports = clusterPortsFrom(7333, 8333);
+    assert.deepEqual(ports.services.frontend, { grpc: 7333, membership: 7033, metrics: 7353 });
+    assert.deepEqual(ports.services.worker, { grpc: 7339, membership: 7039, metrics: 7359 });
+    assert.equal(ports.frontendHttp, 7343);
+    assert.doesNotThrow(() => clusterPortsFrom(33_061, null));
+    assert.throws(() => clusterPortsFrom(33_062, null), /membership ports above 32767.*choose 33061 or lower/);
+  });
+});
+
+describe('Temporal cluster dynamic config', function () {
+  // The first run on a machine builds the Temporal server.
+  this.timeout(40 * 60_000);
+  let dir: string;
+  before(async () => (dir = await mkdtemp(join(tmpdir(), 'aro-dynamic-config-'))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  // The server ignores keys it does not know: a misspelt fairness key would leave fairness off unseen.
+  it('passes the server\'s own check, which refuses a misspelt key or a wrong type', async () => {
+    const { server } = await ensureTemporalServer();
+    const write = async (name: string, content: object) => {
+      const file = join(dir, name);
+      await writeFile(file, stringify(content));
+      return file;
+    };
+    await validateDynamicConfig(server, await write('ours.yaml', CLUSTER_DYNAMIC_CONFIG));
+    await assert.rejects(validateDynamicConfig(server, await write('misspelt.yaml', { 'matching.enableFairnes': [{ value: true }] })), /unregistered key/);
+    await assert.rejects(validateDynamicConfig(server, await write('wrong-type.yaml', { 'matching.enableFairness': [{ value: 7 }] })), /validation failed/);
   });
 });

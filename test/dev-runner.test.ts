@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { createPrisma } from '../src/db/prisma';
 import { freePort } from '../src/toolchain/free-port';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
+import { prometheusSamples } from './support/prometheus-text';
 import { bookingSignature } from './support/signing';
 
 const DEV_SCRIPT = path.resolve(__dirname, '../scripts/dev.js');
@@ -21,6 +22,8 @@ interface DevState {
   temporalUiUrl: string | null;
   databaseUrl: string;
   operatorKey: string;
+  payloadKeys: string;
+  codecUrl: string;
   demoTenant: { id: string; apiKey: string; webhookSecret: string };
 }
 
@@ -78,6 +81,11 @@ describe('npm run dev', function () {
     const first = await start();
     assert.equal(first.apiUrl, `http://127.0.0.1:${env.ARO_API_PORT}`);
     assert.equal(first.temporalUiUrl, `http://127.0.0.1:${env.ARO_DEV_TEMPORAL_UI_PORT}`);
+    // The Web UI decodes through the API's codec.
+    assert.equal(first.codecUrl, `http://127.0.0.1:${env.ARO_API_PORT}/codec`);
+    const uiSettings = (await (await fetch(`${first.temporalUiUrl}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    assert.equal(uiSettings.Codec?.Endpoint, first.codecUrl);
+    assert.match(first.payloadKeys, /^dev-1:/);
     assert.equal(first.demoTenant.id, 'demo');
     assert.match(first.demoTenant.apiKey, /^aro_/);
     assert.equal((await fetch(`${first.apiUrl}/readyz`)).status, 200);
@@ -102,6 +110,14 @@ describe('npm run dev', function () {
     } finally {
       await db.$disconnect();
     }
+    // The API answers for the workers in its process: its /metrics carries the Temporal SDK's and the skills'.
+    // (The message row is written before the send returns, and counted after.)
+    const sentOf = (text: string) => prometheusSamples(text, 'aro_messages_total').find((s) => s.labels.tenant === 'demo' && s.labels.status === 'sent');
+    const metrics = await eventually(async () => (await fetch(`${first.apiUrl}/metrics`)).text(), (text) => sentOf(text) !== undefined, 'the sent message counted');
+    assert.ok(prometheusSamples(metrics, 'temporal_workflow_task_execution_latency_seconds_count').some((s) => s.value >= 1), metrics);
+    const sent = sentOf(metrics);
+    assert.equal(sent?.labels.channel, 'sms');
+    assert.equal(sent?.value, 1);
 
     assert.equal(await stop(), 0);
     // Everything it started has stopped: the ports are free again.
@@ -111,6 +127,7 @@ describe('npm run dev', function () {
     assert.equal(second.demoTenant.apiKey, first.demoTenant.apiKey, 'the demo tenant and its key survive a restart');
     assert.match(first.operatorKey, /^aro_op_/);
     assert.equal(second.operatorKey, first.operatorKey, 'the generated operator key survives a restart');
+    assert.equal(second.payloadKeys, first.payloadKeys, 'the generated payload key survives a restart: open workflows need it');
     const me = await fetch(`${second.apiUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${second.demoTenant.apiKey}` },

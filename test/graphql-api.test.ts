@@ -19,7 +19,7 @@ const APPOINTMENT_FIELDS = `
   patient { name phone locale }
   nextTouch { at kind template }
   timeline { at kind detail }
-  messages { at direction channel body status kind errorCode }`;
+  messages { at direction channel body status kind errorCode providerMessageId }`;
 
 describe('clinic GraphQL API end to end', function () {
   this.timeout(120_000);
@@ -392,10 +392,11 @@ describe('clinic GraphQL API end to end', function () {
     ).sendMessage;
     const staffMessage = sent.messages.find((m: { kind: string }) => m.kind === 'staff_message');
     assert.deepEqual(
-      { ...staffMessage, at: undefined },
-      { at: undefined, direction: 'OUTBOUND', channel: 'SMS', body: words, status: 'delivered', kind: 'staff_message', errorCode: null },
+      { ...staffMessage, at: undefined, providerMessageId: undefined },
+      { at: undefined, direction: 'OUTBOUND', channel: 'SMS', body: words, status: 'delivered', kind: 'staff_message', errorCode: null, providerMessageId: undefined },
       'the answer carries the message as sent, with its delivery status',
     );
+    assert.match(staffMessage.providerMessageId, /^dev-[0-9a-f]{24}$/, "the dev provider's id");
     assert.ok(sent.timeline.some((t: { kind: string; detail: string }) => t.kind === 'staff.message' && t.detail === 'by default'));
     const row = await stack.db.message.findFirstOrThrow({ where: { tenantId: clinic.id, kind: 'staff_message' } });
     assert.equal(row.urgency, 'transactional');
@@ -481,6 +482,12 @@ describe('clinic GraphQL API end to end', function () {
     );
     const reasons: string[] = listed.find((n: { externalId: string }) => n.externalId === "inbox-1")!.attentionReasons;
     assert.ok(reasons.every((r) => r.startsWith('reply:')), JSON.stringify(reasons));
+    const thread = (await liveAppointment('inbox-1', () => true, 'read')).messages;
+    assert.deepEqual(
+      reasons.map((r) => thread.find((m: { providerMessageId: string }) => `reply:${m.providerMessageId}` === r)?.body),
+      ['¿Hay aparcamiento cerca?', '¿Y puedo ir con mi hija?'],
+      'each reason names the reply it is about',
+    );
 
     const unknown = await clinicGql(`mutation { resolveAttention(externalId: "inbox-1", reason: "unconfirmed") { status } }`);
     assert.equal(errorCode(unknown), 'INVALID_TRANSITION');
@@ -571,10 +578,14 @@ describe('clinic GraphQL API end to end', function () {
       await patientReplies(phone, 'Sí, confirmo');
       const reply = await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'reply');
       assert.ok(Date.parse(reply.data!.clinicActivity.at) > 0);
-      // The reply confirms it: the projection's change follows, then the acknowledgement and its receipt.
+      // The reply confirms it: the acknowledgement leaves, and the projection's change follows.
+      await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'message');
       await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'appointment');
-      await mine.waitFor((e) => e.data?.clinicActivity.kind === 'delivery_status');
       await projected('live-1', 'confirmed');
+      // A later receipt (written here as the Twilio status webhook writes it; the dev provider delivers at once).
+      const ack = await stack.db.message.findFirstOrThrow({ where: { tenantId: clinic.id, toPhone: phone, kind: 'confirm_ack' } });
+      await stack.db.message.update({ where: { id: ack.id }, data: { status: 'read' } });
+      await mine.waitFor((e) => e.data?.clinicActivity.externalId === 'live-1' && e.data.clinicActivity.kind === 'delivery_status');
       // Clinic Sur's stream is open and live, yet it heard nothing of Clínica Norte's activity.
       ok(await graphql(other, `mutation { createAppointment(input: { externalId: "sur-1", startsAt: "${firstDay.set({ hour: 9 }).toISO()}", patient: { name: "Sol", phone: "${uniquePhone()}" } }) { status } }`));
       await theirs.waitFor((e) => e.data?.clinicActivity.externalId === 'sur-1');

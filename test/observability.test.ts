@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
+import { createPrisma } from '../src/db/prisma';
 import { freePort } from '../src/toolchain/free-port';
 import { appointmentWorkflowId } from '../src/workflows/contracts';
 import { CLI_SCRIPT, SupervisedAroProcess } from '../src/toolchain/aro-processes';
@@ -122,6 +123,13 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
       NumMedia: '0',
     });
     assert.equal(reply, 200);
+    // Everything the tests look at has happened once the refused send is recorded as failed.
+    const db = createPrisma(database.databaseUrl);
+    try {
+      await eventually(() => db.message.count({ where: { toPhone: refused.phone, status: 'failed' } }), (n) => n === 1, 'the refused send recorded', 60_000);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   afterEach(function () {
@@ -147,11 +155,24 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
       const run = spans.find((s) => s.name === 'RunActivity:messaging.send' && s.attributes.temporalWorkflowId === workflowId);
       return run ? spans.filter((s) => s.traceId === run.traceId) : [];
     };
-    const names = ['webhook booking', 'StartWorkflow:appointmentLifecycle', 'StartActivity:messaging.send', 'RunActivity:messaging.send', 'twilio POST Messages'];
+    // Every send of the appointment (the confirmation, then the answer to the reply), each as the
+    // workflow schedules it, the activity runs it and it calls Twilio.
+    const sends = (spans: ReceivedSpan[]) =>
+      spans
+        .filter((s) => s.name === 'RunActivity:messaging.send')
+        .map((run) => ({
+          run,
+          schedule: spans.find((s) => s.spanId === run.parentSpanId && s.name === 'StartActivity:messaging.send'),
+          twilioCall: spans.find((s) => s.parentSpanId === run.spanId && s.name === 'twilio POST Messages'),
+        }));
     const spans = await eventually(
       async () => trace(collector.spans),
-      (found) => names.every((name) => found.some((s) => s.name === name)),
-      `spans ${names.join(', ')} in the trace of ${workflowId}`,
+      (found) =>
+        ['webhook booking', 'StartWorkflow:appointmentLifecycle'].every((name) => found.some((s) => s.name === name)) &&
+        // Twilio's record agrees: one message for each send in the trace.
+        sends(found).length === twilio.sentTo(confirmed.phone).length &&
+        sends(found).every((send) => send.schedule && send.twilioCall),
+      `the webhook, the start and each send down to Twilio in the trace of ${workflowId}`,
       60_000,
     );
     const one = (name: string) => {
@@ -159,21 +180,31 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
       assert.equal(matching.length, 1, `${name}: ${JSON.stringify(matching)}`);
       return matching[0];
     };
-    const [webhook, start, schedule, run, twilioCall] = names.map(one);
+    const [webhook, start] = ['webhook booking', 'StartWorkflow:appointmentLifecycle'].map(one);
     // Each step is the child of the one before: the API's spans, the workflow's (exported by the
     // worker through its sink) and the activity's, down to the provider's HTTP call.
     assert.equal(webhook.parentSpanId, undefined, 'the webhook span is the root');
     assert.equal(webhook.service, 'aro-api');
     assert.equal(start.parentSpanId, webhook.spanId);
     assert.equal(start.service, 'aro-api');
-    // Scheduled inside the workflow's run, whose span ends (and is exported) only when the appointment's lifecycle does.
-    assert.equal(schedule.service, 'aro-worker');
-    assert.ok(schedule.parentSpanId && !spans.some((s) => s.spanId === schedule.parentSpanId && s.service === 'aro-api'));
-    assert.equal(run.parentSpanId, schedule.spanId);
-    assert.equal(twilioCall.parentSpanId, run.spanId);
-    assert.equal(twilioCall.attributes['aro.tenant_id'], tenant.id);
+    for (const { schedule, twilioCall } of sends(spans)) {
+      // Scheduled inside the workflow's run, whose span ends (and is exported) only when the appointment's lifecycle does.
+      assert.equal(schedule!.service, 'aro-worker');
+      assert.ok(schedule!.parentSpanId && !spans.some((s) => s.spanId === schedule!.parentSpanId && s.service === 'aro-api'));
+      assert.equal(twilioCall!.service, 'aro-worker');
+      assert.equal(twilioCall!.attributes['aro.tenant_id'], tenant.id);
+    }
+    assert.ok(sends(spans).length >= 1);
     assert.deepEqual(collector.refused, []);
-    // Nothing about the patient travels to the tracing backend.
+    // The refused send's span says why, as Twilio said it, without the number Twilio quoted.
+    const refusedWorkflowId = appointmentWorkflowId(tenant.id, refused.externalId);
+    const refusedRun = await eventually(
+      async () => collector.spans.find((s) => s.name === 'RunActivity:messaging.send' && s.attributes.temporalWorkflowId === refusedWorkflowId),
+      (span) => span !== undefined,
+      "the refused send's span",
+    );
+    assert.match(refusedRun!.statusMessage ?? '', /Twilio 21211 .*The 'To' number \[phone\] is not a valid phone number/);
+    // Nothing about the patients travels to the tracing backend.
     const exported = JSON.stringify(collector.spans);
     for (const secret of [confirmed.name, refused.name, ...phoneSpellings(confirmed.phone), ...phoneSpellings(refused.phone)]) {
       assert.ok(!exported.includes(secret), `the spans carry ${secret}`);
@@ -183,8 +214,10 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
   it("shows the Temporal SDK's worker metrics beside ARO's own, with the values of the run", async () => {
     const workerMetrics = await eventually(
       () => scrape(workerUrl),
-      (text) => prometheusSamples(text, 'aro_replies_total').some((s) => s.labels.intent === 'confirm'),
-      "the reply's classification in the worker's metrics",
+      (text) =>
+        prometheusSamples(text, 'aro_replies_total').some((s) => s.labels.intent === 'confirm') &&
+        prometheusSamples(text, 'aro_messages_total').some((s) => s.labels.status === 'failed'),
+      "the reply's classification and the refused send in the worker's metrics",
       60_000,
     );
     // The SDK's own series, from its Rust core.

@@ -6,7 +6,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createSkillActivities, type ActivityDeps } from '../src/activities';
 import type { MessagingProvider } from '../src/activities/providers/messaging-provider';
 import { createTwilioProvider } from '../src/activities/providers/twilio';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { createPrisma, type Db } from '../src/db/prisma';
+import { PrismaClient } from '../src/generated/prisma/client';
 import { DEFAULT_PLAN_LIMITS } from '../src/domain/plan-limits';
 import { CredentialCipher } from '../src/secrets/credential-cipher';
 import { openProviderCredentials, resealProviderCredentials } from '../src/secrets/provider-credentials';
@@ -129,6 +131,41 @@ describe('Twilio messaging: messaging.send with the real twilio client', functio
     // Idempotent: the same command answers from the record and sends nothing.
     assert.deepEqual(await send(cmd), outcome);
     assert.equal(twilioServer.sentTo(cmd.to).length, 1);
+  });
+
+  it('sends in four statements while the tenant, its templates and credentials are kept; a completed command answers from one', async () => {
+    const statements: string[] = [];
+    const logged = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.databaseUrl }), log: [{ emit: 'event', level: 'query' }] });
+    logged.$on('query', (e) => statements.push(e.query));
+    try {
+      const skill = createSkillActivities(deps({ db: logged, tenantCacheTtlMs: 60_000 }), service.tenantId)['messaging.send'];
+      assert.equal((await skill(command(service.tenantId))).status, 'sent', 'the first send reads the tenant, its templates and credentials');
+      statements.length = 0;
+      const cmd = command(service.tenantId);
+      const outcome = await skill(cmd);
+      assert.equal(outcome.status, 'sent');
+      assert.equal(statements.length, 4, `open, pending message, provider's answer, outcome:\n${statements.join('\n')}`);
+      statements.length = 0;
+      assert.deepEqual(await skill(cmd), outcome, 'the retry of a completed command answers its stored outcome');
+      assert.equal(statements.length, 1);
+      assert.equal(twilioServer.sentTo(cmd.to).length, 1, 'and sends nothing');
+    } finally {
+      await logged.$disconnect();
+    }
+  });
+
+  it('holds a routine message the frequency cap does not allow until the earlier one leaves the day; other messages still go', async () => {
+    const to = uniquePhone();
+    const policy = { ...command(service.tenantId).policy, frequencyCap: { perDay: 1, perWeek: 5 } };
+    const firstAt = new Date(Date.now() - 3_600_000);
+    const routine = (at: Date) => command(service.tenantId, { to, urgency: 'routine', template: 'reminder_final', at: at.toISOString(), policy });
+    assert.equal((await send(routine(firstAt))).status, 'sent');
+    const held = await send(routine(new Date()));
+    assert.deepEqual(held.status === 'refused' && { reason: held.reason, retryAt: held.retryAt }, {
+      reason: 'frequency_cap',
+      retryAt: new Date(firstAt.getTime() + 86_400_000).toISOString(),
+    });
+    assert.equal((await send(command(service.tenantId, { to, policy }))).status, 'sent', 'a transactional message is not capped');
   });
 
   it('sends an SMS from the clinic number when it has no Messaging Service', async () => {

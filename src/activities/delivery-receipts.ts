@@ -4,6 +4,7 @@
 // as `unmatched`; the send, once it has stored the id, adopts what is unmatched for it. Each side
 // writes, then looks at the other, so one of them always sees the other.
 import type { Db } from '../db/prisma';
+import { Prisma } from '../generated/prisma/client';
 import { advancesDelivery, isDeliveryFailure, statusesAfter, statusesBefore } from '../domain/delivery-status';
 
 /** A message as a provider knows it. */
@@ -23,19 +24,36 @@ export function receiptEventId(providerMessageId: string, status: string): strin
   return `${providerMessageId}:${status}`;
 }
 
-/** Moves the message to `status` if that is news (callbacks overtake each other); whether it moved. */
-export async function advanceMessage(db: Db, message: ProviderMessage, status: string, errorCode: string | undefined): Promise<boolean> {
+/** The message a receipt reports on, as it stood when the receipt was applied. */
+export interface ReceiptApplied {
+  /** Whether the receipt moved it (it was news). */
+  moved: boolean;
+  appointmentId: string | null;
+  /** Its status before the receipt. */
+  status: string;
+}
+
+/**
+ * Moves the message to `status` if that is news (callbacks overtake each other), and reads it, in one
+ * statement: one snapshot, so a message whose id the send stores meanwhile is either moved here or
+ * not seen at all (null: the receipt is unmatched) — never seen yet not moved, which would pass the
+ * receipt for stale.
+ */
+export async function applyReceipt(db: Db, message: ProviderMessage, status: string, errorCode: string | undefined): Promise<ReceiptApplied | null> {
   const now = new Date();
-  const moved = await db.message.updateMany({
-    where: { ...message, status: { in: statusesBefore(status) } },
-    data: {
-      status,
-      ...(errorCode ? { errorCode } : {}),
-      ...(status === 'delivered' ? { deliveredAt: now } : {}),
-      ...(isDeliveryFailure(status) ? { failedAt: now } : {}),
-    },
-  });
-  return moved.count === 1;
+  const changes = [
+    Prisma.sql`"status" = ${status}`,
+    ...(errorCode ? [Prisma.sql`"errorCode" = ${errorCode}`] : []),
+    ...(status === 'delivered' ? [Prisma.sql`"deliveredAt" = ${now}`] : []),
+    ...(isDeliveryFailure(status) ? [Prisma.sql`"failedAt" = ${now}`] : []),
+  ];
+  const sameMessage = Prisma.sql`"tenantId" = ${message.tenantId} AND "provider" = ${message.provider} AND "providerMessageId" = ${message.providerMessageId}`;
+  const [row] = await db.$queryRaw<ReceiptApplied[]>`
+    WITH moved AS (
+      UPDATE "Message" SET ${Prisma.join(changes)} WHERE ${sameMessage} AND "status" = ANY(${statusesBefore(status)}) RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM moved) AS "moved", "appointmentId", "status" FROM "Message" WHERE ${sameMessage}`;
+  return row ?? null;
 }
 
 /**
@@ -59,7 +77,7 @@ export async function adoptEarlyReceipts(db: Db, message: ProviderMessage): Prom
     if (!best || advancesDelivery(best.status, status)) best = { status, errorCode };
   }
   if (best) {
-    await advanceMessage(db, message, best.status, best.errorCode);
+    await applyReceipt(db, message, best.status, best.errorCode);
     await db.webhookEvent.updateMany({
       where: { tenantId: message.tenantId, source, eventId: { in: early.map((r) => r.eventId) }, state: 'unmatched' },
       data: { state: 'applied', settledAt: new Date() },

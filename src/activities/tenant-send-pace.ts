@@ -2,7 +2,7 @@
 // a pool the queue is shared, so the rate is kept in PostgreSQL, where every worker process serving
 // the pools sees the same pace: a send is admitted only once the tenant's previous one is 1/rate
 // seconds old, and one that comes too early is retried by Temporal when its turn is due.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { Db } from '../db/prisma';
 import { ErrorType } from '../workflows/contracts';
 
@@ -40,5 +40,7 @@ export async function admitPooledSend(db: Db, tenantId: string): Promise<void> {
     type: ErrorType.TenantPaced,
     message: `tenant ${tenantId} sends at most ${rate} a second; its next send is due in ${waitMs} ms`,
     nextRetryDelay: waitMs,
+    // Waiting its turn is the limit working, not a fault: logged at debug, kept out of failure metrics.
+    category: ApplicationFailureCategory.BENIGN,
   });
 }

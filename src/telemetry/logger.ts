@@ -51,8 +51,9 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: REDACTED },
-      // Temporal's logs name their error `error`; pino's own serializer only knows `err`.
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      // Errors, under any key (Temporal's logs say `error`), are already plain and scrubbed by
+      // formatters.log: pino's own `err` serializer would take the copy for an error and call it `Object`.
+      serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
         log: (data) => scrubbed(data) as Record<string, unknown>,

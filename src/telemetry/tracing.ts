@@ -1,8 +1,8 @@
 // OpenTelemetry traces, from a webhook through Temporal (client, workflow, activities) to the provider's
 // HTTP call, exported over OTLP/HTTP (JSON) when OTEL_EXPORTER_OTLP_ENDPOINT is set. Unset, nothing is
-// recorded or sent: the interceptors stay in place but OpenTelemetry's global tracer is a no-op, and
-// the workflows' spans are dropped where they leave the sandbox.
-import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+// sent: the interceptors stay in place but OpenTelemetry's global tracer is a no-op, and the spans the
+// workflow interceptors record in the sandbox (the same bundle runs either way) are dropped as they leave it.
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -17,7 +17,6 @@ import {
   type OpenTelemetrySinks,
 } from '@temporalio/interceptors-opentelemetry';
 import type { InjectedSinks } from '@temporalio/worker';
-import type { Context } from '@opentelemetry/api';
 import type { AroConfig } from '../config';
 import type { WorkerFactory } from '../worker/worker-factory';
 import { scrubPhones } from './logger';

@@ -49,6 +49,8 @@ export interface StartPostgresOptions {
   database?: string;
   /** How long to wait for the server to accept connections. Default 30 s. */
   startTimeoutMs?: number;
+  /** PostgreSQL's max_connections. Default PostgreSQL's own (100); a Temporal cluster beside ARO needs more. */
+  maxConnections?: number;
 }
 
 export interface RunningPostgres {
@@ -80,7 +82,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   if (!(await exists(join(dataDir, 'PG_VERSION')))) {
     await initialise(binaries.initdb, dataDir, user, password, runAs);
   }
-  const server = await startServer(binaries.postgres, dataDir, options.port, runAs, options.startTimeoutMs ?? 30_000);
+  const settings = options.maxConnections === undefined ? [] : [`max_connections=${options.maxConnections}`];
+  const server = await startServer(binaries.postgres, dataDir, options.port, runAs, options.startTimeoutMs ?? 30_000, settings);
   try {
     await createDatabaseIfMissing({ port: options.port, user, password, database });
   } catch (err) {
@@ -189,6 +192,7 @@ async function startServer(
   port: number,
   runAs: Identity | null,
   startTimeoutMs: number,
+  settings: string[],
 ): Promise<{ stop(): Promise<void> }> {
   const args = [
     '-D', dataDir,
@@ -196,6 +200,7 @@ async function startServer(
     '-c', 'listen_addresses=127.0.0.1',
     // TCP only: the default socket directory (/var/run/postgresql) may not exist or be writable.
     '-c', 'unix_socket_directories=',
+    ...settings.flatMap((setting) => ['-c', setting]),
   ];
   const child = spawnAs(postgres, args, runAs);
   const log: string[] = [];

@@ -2,20 +2,24 @@
 // separate processes on PostgreSQL (persistence and visibility in databases of their own, schemas set
 // up and upgraded by the server's sql tool), fairness on in dynamic config, ARO's namespace and
 // search attributes registered, and optionally the Web UI server in front of the frontend.
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
 import { runCommand } from './commands';
 import { createDatabaseIfMissing } from './embedded-postgres';
-import { freePort } from './free-port';
+import { freePort, freePortBelow } from './free-port';
 import { registerSearchAttributes } from './search-attributes';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { waitForFrontend } from './temporal-dev-server';
 import { ensureTemporalServer, ensureTemporalUiServer, postgresSchemaDir, type TemporalServerTools } from './temporal-server';
 import { searchAttributes } from '../workflows/contracts';
+
+const execFileAsync = promisify(execFile);
 
 /** In start order: the frontend routes to history and matching, Temporal's worker service calls the frontend. */
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -23,7 +27,7 @@ export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
 export interface ServicePorts {
   grpc: number;
-  /** Ringpop: how the services find each other (their addresses are also kept in PostgreSQL). */
+  /** Ringpop: how the services find each other (kept in PostgreSQL in a SMALLINT column: at most 32767). */
   membership: number;
   /** Prometheus scrape endpoint (/metrics). */
   metrics: number;
@@ -85,10 +89,26 @@ export const PERSISTENCE_DATABASE = 'temporal';
 export const VISIBILITY_DATABASE = 'temporal_visibility';
 /** Fixed when the persistence schema is first set up: it cannot change later. */
 const HISTORY_SHARDS = 4;
+/**
+ * Connections each service may hold to Temporal's two databases: history does most of the writing.
+ * With ARO's pools beside them they fit in CLUSTER_MAX_CONNECTIONS.
+ */
+const POOLS: Record<TemporalService, { persistence: number; visibility: number }> = {
+  history: { persistence: 20, visibility: 5 },
+  matching: { persistence: 10, visibility: 2 },
+  frontend: { persistence: 10, visibility: 5 },
+  worker: { persistence: 5, visibility: 2 },
+};
+/** max_connections for a PostgreSQL that holds the cluster's databases beside ARO's (PostgreSQL's default is 100). */
+export const CLUSTER_MAX_CONNECTIONS = 250;
 /** How long closed workflows stay queryable. */
 const RETENTION = '3 days';
+/** Temporal's cluster_membership table keeps the port as SMALLINT. */
+const MAX_MEMBERSHIP_PORT = 32_767;
 /** Offsets from the frontend's gRPC port, after Temporal's own 7233/7234/7235/7239. */
 const SERVICE_OFFSET: Record<TemporalService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
+/** Membership ports sit this far below the gRPC ones (Temporal's 6933 below 7233). */
+const MEMBERSHIP_BELOW = 300;
 
 /**
  * The ports `npm run cluster` uses, fixed by the frontend's: services at +0/+1/+2/+6 (frontend,
@@ -96,10 +116,14 @@ const SERVICE_OFFSET: Record<TemporalService, number> = { frontend: 0, history: 
  * their metrics 20 above, and the frontend's HTTP port at +10 (Temporal's 7243).
  */
 export function clusterPortsFrom(frontendPort: number, uiPort: number | null): TemporalClusterPorts {
+  const highest = MAX_MEMBERSHIP_PORT + MEMBERSHIP_BELOW - SERVICE_OFFSET.worker;
+  if (frontendPort > highest) {
+    throw new Error(`the Temporal frontend port ${frontendPort} would put membership ports above ${MAX_MEMBERSHIP_PORT}, which Temporal cannot store: choose ${highest} or lower`);
+  }
   const services = Object.fromEntries(
     TEMPORAL_SERVICES.map((name) => {
       const grpc = frontendPort + SERVICE_OFFSET[name];
-      return [name, { grpc, membership: grpc - 300, metrics: grpc + 20 }];
+      return [name, { grpc, membership: grpc - MEMBERSHIP_BELOW, metrics: grpc + 20 }];
     }),
   ) as Record<TemporalService, ServicePorts>;
   return { services, frontendHttp: frontendPort + 10, ui: uiPort };
@@ -108,7 +132,9 @@ export function clusterPortsFrom(frontendPort: number, uiPort: number | null): T
 /** Every port from the kernel's free ones: for tests and benchmarks that run beside anything. */
 export async function freeClusterPorts(withUi: boolean): Promise<TemporalClusterPorts> {
   const services = {} as Record<TemporalService, ServicePorts>;
-  for (const name of TEMPORAL_SERVICES) services[name] = { grpc: await freePort(), membership: await freePort(), metrics: await freePort() };
+  for (const name of TEMPORAL_SERVICES) {
+    services[name] = { grpc: await freePort(), membership: await freePortBelow(MAX_MEMBERSHIP_PORT + 1), metrics: await freePort() };
+  }
   return { services, frontendHttp: await freePort(), ui: withUi ? await freePort() : null };
 }
 
@@ -135,7 +161,10 @@ function serverConfig(options: StartTemporalClusterOptions, service: TemporalSer
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: HISTORY_SHARDS,
-      datastores: { 'postgres-default': datastore(PERSISTENCE_DATABASE, 20), 'postgres-visibility': datastore(VISIBILITY_DATABASE, 10) },
+      datastores: {
+        'postgres-default': datastore(PERSISTENCE_DATABASE, POOLS[service].persistence),
+        'postgres-visibility': datastore(VISIBILITY_DATABASE, POOLS[service].visibility),
+      },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: HOST },
@@ -199,7 +228,18 @@ async function prepareDatabases(options: StartTemporalClusterOptions): Promise<v
   }
 }
 
-/** Registers the namespace (retried while the services are still joining), then waits until the frontend serves it. */
+/**
+ * The server's own check of a dynamic config file's keys and value types. It only warns (and exits 0),
+ * and the server itself ignores a key it does not know: here a warning fails the start, so that a
+ * misspelt `matching.enableFairness` cannot leave fairness silently off.
+ */
+export async function validateDynamicConfig(server: string, file: string): Promise<void> {
+  const { stdout, stderr } = await execFileAsync(server, ['validate-dynamic-config', file]);
+  const warnings = `${stdout}\n${stderr}`.split('\n').filter((line) => line.includes('warning:'));
+  if (warnings.length > 0) throw new Error(`the Temporal server finds fault with its dynamic config ${file}:\n${warnings.join('\n')}`);
+}
+
+/** Registers the namespace, retried while the services are still joining. */
 async function registerNamespace(address: string, namespace: string, deadline: number, exitReason: () => string | null): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
@@ -265,8 +305,7 @@ export async function startTemporalCluster(options: StartTemporalClusterOptions)
 
   const dynamicConfigFile = join(configDir, 'dynamic-config.yaml');
   await writeFile(dynamicConfigFile, stringify(CLUSTER_DYNAMIC_CONFIG));
-  // The server checks each key's name and type: a key misspelt here fails the start, not silently.
-  await runCommand(tools.server, ['validate-dynamic-config', dynamicConfigFile]);
+  await validateDynamicConfig(tools.server, dynamicConfigFile);
 
   const running: { service: RunningService; server: ServerProcess }[] = [];
   let stopping: Promise<void> | null = null;

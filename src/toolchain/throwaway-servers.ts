@@ -25,12 +25,15 @@ async function enterableTempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-/** A migrated PostgreSQL database of its own, in a temporary directory deleted by stop(). */
-export async function startThrowawayDatabase(): Promise<ThrowawayDatabase> {
+/**
+ * A migrated PostgreSQL database of its own, in a temporary directory deleted by stop();
+ * `maxConnections` for a server that will also hold a Temporal cluster's databases.
+ */
+export async function startThrowawayDatabase(settings: { maxConnections?: number } = {}): Promise<ThrowawayDatabase> {
   const dir = await enterableTempDir('aro-pg-');
   const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
-    const options = { dataDir: join(dir, 'data'), port: await freePort() };
+    const options = { dataDir: join(dir, 'data'), port: await freePort(), maxConnections: settings.maxConnections };
     let postgres = await startPostgres(options);
     try {
       await applyMigrations(postgres.databaseUrl);

@@ -36,6 +36,13 @@ interface TenantSettings {
 }
 
 const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
+/**
+ * Long polls each dedicated queue's Worker keeps open (the SDK's default is 10). A Temporal frontend
+ * holds at most 1,200 polls of one kind per namespace (`frontend.namespaceCount`), across every worker
+ * process: at 10 a queue, about 120 dedicated clinics exhaust it (docs/tenants-at-scale.md). Two keep a
+ * poll waiting while the other carries a task, which is enough for one clinic's send rate.
+ */
+const DEDICATED_QUEUE_POLLERS = 2;
 
 interface TenantWorker {
   supervisor: SupervisedWorker;
@@ -130,6 +137,7 @@ export class TenantWorkers {
             // twice the rate within one second, the rate on average).
             maxActivitiesPerSecond,
             maxConcurrentActivityTaskExecutions: maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+            activityTaskPollerBehavior: { type: 'simple-maximum', maximum: DEDICATED_QUEUE_POLLERS },
           }),
       });
       // A clinic whose worker cannot start is reported (restarting) and retried; the others go on.

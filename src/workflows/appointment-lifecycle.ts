@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  ErrorType,
   LIFECYCLE_VERSION,
   STAFF_MESSAGE_MAX_LENGTH,
   attendanceSignal,
@@ -36,7 +37,6 @@ import {
   type DeliveryStatusSignal,
   type InboundMessageSignal,
   type LifecycleInput,
-  ErrorType,
 } from './contracts';
 import { attentionToResolve } from '../domain/attention-reasons';
 import {

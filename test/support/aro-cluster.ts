@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createPrisma, type Db } from '../../src/db/prisma';
 import { SupervisedAroProcess } from '../../src/toolchain/aro-processes';
 import { freePort } from '../../src/toolchain/free-port';
+import { CLUSTER_MAX_CONNECTIONS } from '../../src/toolchain/temporal-cluster';
 import { startTestDatabase, startTestTemporalCluster, type TestDatabase, type TestTemporalCluster } from './servers';
 
 export interface AroCluster {
@@ -40,7 +41,7 @@ export async function startAroCluster(workerCount: number, settings: Record<stri
     await rm(logDir, { recursive: true, force: true });
   };
   try {
-    database = await startTestDatabase();
+    database = await startTestDatabase({ maxConnections: CLUSTER_MAX_CONNECTIONS });
     cluster = await startTestTemporalCluster(database);
     const apiPort = await freePort();
     const env = {

@@ -58,6 +58,8 @@ export async function startAroStack(settings: Record<string, string> = {}, optio
       ARO_TENANT_REFRESH_MS: '200',
       ARO_LOG_LEVEL: 'error',
       ...TEST_PAYLOAD_SETTINGS,
+      // The stack's own Web UI may call its codec from the browser.
+      ...(temporalServer.uiUrl ? { ARO_CODEC_CORS_ORIGINS: temporalServer.uiUrl } : {}),
       ...settings,
     });
     connection = await Connection.connect({ address: temporalServer.address });

@@ -10,6 +10,8 @@ export interface ReceivedSpan {
   parentSpanId?: string;
   name: string;
   attributes: Record<string, unknown>;
+  /** The span's status message (set on failures). */
+  statusMessage?: string;
 }
 
 interface OtlpValue {
@@ -25,7 +27,9 @@ interface OtlpAttribute {
 interface OtlpExport {
   resourceSpans?: {
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }[] }[];
+    scopeSpans?: {
+      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[]; status?: { message?: string } }[];
+    }[];
   }[];
 }
 
@@ -75,6 +79,7 @@ export class OtlpReceiver {
             ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
             name: span.name,
             attributes: attributes(span.attributes),
+            ...(span.status?.message ? { statusMessage: span.status.message } : {}),
           });
         }
       }

@@ -56,23 +56,30 @@ function isPayload(value: object): value is Payload {
 /** Read by the server (indexed search attributes) or by interceptors before any codec (headers: trace context). */
 const UNCODED_FIELDS = new Set(['searchAttributes', 'header']);
 
+export interface FoundPayload {
+  /** Where in the history, e.g. `events.0.workflowExecutionStartedEventAttributes.input.payloads.0`. */
+  path: string;
+  payload: Payload;
+}
+
+/** Temporal's own bookkeeping in markers (a local activity's ids and times, a patch's id), written by the SDK's core in clear. */
+const CORE_MARKER_DATA = /markerRecordedEventAttributes\.details\.(data|patch_data)\./;
+
 /**
- * Every payload a codec handles in a history: inputs, results, signals, updates, memo, failures'
- * encoded attributes. Search attributes and headers are left out: no codec touches them (they hold
- * no patient data; the raw-bytes check covers them).
+ * Every payload in a history but search attributes, headers and markers' core bookkeeping, which no
+ * codec touches (they hold no patient data; the raw-bytes check covers them).
  */
-export function codecPayloads(history: temporal.api.history.v1.IHistory): Payload[] {
-  const found: Payload[] = [];
-  const visit = (value: unknown, key: string): void => {
-    if (typeof value !== 'object' || value === null || UNCODED_FIELDS.has(key)) return;
-    if (value instanceof Uint8Array) return;
+export function historyPayloads(history: temporal.api.history.v1.IHistory): FoundPayload[] {
+  const found: FoundPayload[] = [];
+  const visit = (value: unknown, path: string, key: string): void => {
+    if (typeof value !== 'object' || value === null || UNCODED_FIELDS.has(key) || value instanceof Uint8Array) return;
     if (isPayload(value)) {
-      found.push(value);
+      if (!CORE_MARKER_DATA.test(path)) found.push({ path, payload: value });
       return;
     }
-    for (const [k, v] of Object.entries(value)) visit(v, k);
+    for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k, k);
   };
-  visit(history, '');
+  visit(history, '', '');
   return found;
 }
 

@@ -9,6 +9,8 @@ export interface SseSubscription<T> {
   received: T[];
   /** Resolves with the first received event that passes `check` (already received, or to come). */
   waitFor(check: (event: T) => boolean): Promise<T>;
+  /** Resolves when the server has ended the stream (or it was closed here). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -21,6 +23,8 @@ export async function subscribeOverSse<T>(url: string, key: string, query: strin
     signal: abort.signal,
   });
   const received: T[] = [];
+  let markEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (markEnded = resolve));
   const waiters: { check: (e: T) => boolean; resolve: (e: T) => void }[] = [];
   const subscription: SseSubscription<T> = {
     status: res.status,
@@ -32,10 +36,12 @@ export async function subscribeOverSse<T>(url: string, key: string, query: strin
         if (seen) resolve(seen);
         else waiters.push({ check, resolve });
       }),
+    ended,
     close: () => abort.abort(),
   };
   if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
     subscription.refusal = await res.json();
+    markEnded();
     return subscription;
   }
   void (async () => {
@@ -57,8 +63,10 @@ export async function subscribeOverSse<T>(url: string, key: string, query: strin
           }
         }
       }
-    } catch (err) {
-      if (!abort.signal.aborted) throw err;
+    } catch {
+      // Closed by the server mid-stream (or here): ended either way.
+    } finally {
+      markEnded();
     }
   })();
   return subscription;

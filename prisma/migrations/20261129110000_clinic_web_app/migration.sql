@@ -4,12 +4,15 @@
 -- AlterTable
 ALTER TABLE "Appointment" ADD COLUMN "attentionReasons" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
--- Clinic activity: every committed change of an appointment's row or of a message of an appointment
--- is announced on the channel `aro_clinic_activity` as {"tenantId", "externalId", "kind", "at"};
--- the API listens and passes each to that clinic's subscribers (src/api/activity/). In triggers, so
--- that no writer (workflow record step, send skill, receipts, replies) can forget it, and sent at
--- commit, so a listener never hears of a change it cannot read yet. Prisma does not model triggers;
--- the schema drift check leaves them out.
+-- Clinic activity: every committed change a clinic's screens show is announced on the channel
+-- `aro_clinic_activity` as {"tenantId", "externalId", "kind", "at"}; the API listens and passes each
+-- to that clinic's subscribers (src/api/activity/). In triggers, so that no writer (the workflow's
+-- record step, the send skill, receipts, replies) can forget it, and sent at commit, so a listener
+-- never hears of a change it cannot read yet. Only what a screen shows is announced: NOTIFY
+-- serialises the commits of announcing transactions (see README "Live"). Prisma does not model
+-- triggers; the schema drift check leaves them out.
+
+-- kind appointment: booked, or its status, attention, time or next touch changed.
 CREATE FUNCTION "aro_notify_appointment_activity"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('aro_clinic_activity', json_build_object(
@@ -17,10 +20,17 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "Appointment_activity" AFTER INSERT OR UPDATE ON "Appointment"
+CREATE TRIGGER "Appointment_booked" AFTER INSERT ON "Appointment"
   FOR EACH ROW EXECUTE FUNCTION "aro_notify_appointment_activity"();
 
--- kind: reply (a patient's message arrived), message (ARO recorded one it sends), delivery_status.
+CREATE TRIGGER "Appointment_changed" AFTER UPDATE ON "Appointment"
+  FOR EACH ROW
+  WHEN ((OLD."status", OLD."needsAttention", OLD."attentionReasons", OLD."startsAt", OLD."nextTouchAt", OLD."patientName")
+        IS DISTINCT FROM (NEW."status", NEW."needsAttention", NEW."attentionReasons", NEW."startsAt", NEW."nextTouchAt", NEW."patientName"))
+  EXECUTE FUNCTION "aro_notify_appointment_activity"();
+
+-- kind reply: a patient's message arrived; message: one to the patient left ARO (its first status
+-- after pending); delivery_status: a later status (delivered, failed...).
 CREATE FUNCTION "aro_notify_message_activity"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   prefix TEXT := 'appt:' || NEW."tenantId" || ':';
@@ -28,16 +38,18 @@ BEGIN
   IF NEW."appointmentId" IS NULL OR NOT starts_with(NEW."appointmentId", prefix) THEN
     RETURN NULL;
   END IF;
-  IF TG_OP = 'UPDATE' AND OLD."status" IS NOT DISTINCT FROM NEW."status" THEN
-    RETURN NULL;
-  END IF;
   PERFORM pg_notify('aro_clinic_activity', json_build_object(
     'tenantId', NEW."tenantId",
     'externalId', substr(NEW."appointmentId", length(prefix) + 1),
-    'kind', CASE WHEN TG_OP = 'UPDATE' THEN 'delivery_status' WHEN NEW."direction" = 'inbound' THEN 'reply' ELSE 'message' END,
+    'kind', CASE WHEN TG_OP = 'INSERT' THEN 'reply' WHEN OLD."status" = 'pending' THEN 'message' ELSE 'delivery_status' END,
     'at', now())::text);
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "Message_activity" AFTER INSERT OR UPDATE OF "status" ON "Message"
-  FOR EACH ROW EXECUTE FUNCTION "aro_notify_message_activity"();
+CREATE TRIGGER "Message_received" AFTER INSERT ON "Message"
+  FOR EACH ROW WHEN (NEW."direction" = 'inbound')
+  EXECUTE FUNCTION "aro_notify_message_activity"();
+
+CREATE TRIGGER "Message_status_changed" AFTER UPDATE OF "status" ON "Message"
+  FOR EACH ROW WHEN (OLD."status" IS DISTINCT FROM NEW."status")
+  EXECUTE FUNCTION "aro_notify_message_activity"();

@@ -86,7 +86,13 @@ export class ClinicActivityFeed implements OnModuleDestroy {
   }
 
   private announce(payload: string | undefined): void {
-    const parsed = announcement.safeParse(JSON.parse(payload ?? 'null'));
+    let json: unknown;
+    try {
+      json = JSON.parse(payload ?? 'null');
+    } catch {
+      json = undefined;
+    }
+    const parsed = announcement.safeParse(json);
     if (!parsed.success) {
       this.logger.warn(`ignored an announcement that is not clinic activity: ${payload}`);
       return;

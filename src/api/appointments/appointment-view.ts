@@ -88,6 +88,7 @@ function storedMessage(m: Message) {
     status: m.status,
     kind: m.kind,
     errorCode: m.errorCode,
+    providerMessageId: m.providerMessageId,
   };
 }
 

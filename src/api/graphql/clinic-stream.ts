@@ -1,7 +1,7 @@
 // The clinic API's subscriptions over Server-Sent Events at /graphql/stream (the graphql-sse
 // protocol, either of its modes): the same schema, the same Bearer key, rate limit and token limit as
 // POST /graphql; subscriptions only, since queries and mutations have their limits and plugins there.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, getOperationAST, parse, validate, type DocumentNode } from 'graphql';
@@ -27,6 +27,7 @@ function badRequest(message: string): Refusal {
 
 @Injectable()
 export class ClinicStream {
+  private readonly logger = new Logger('clinic-stream');
   private handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
   constructor(
@@ -63,6 +64,12 @@ export class ClinicStream {
         return { schema: this.schemaHost.schema, document, operationName: params.operationName, variableValues: params.variables, contextValue };
       },
     });
-    return this.handler(req, res);
+    return this.handler(req, res).catch((err: unknown) => {
+      // A stream that ends in error (its key revoked, the activity connection lost) has sent its
+      // headers already: it is closed, and the client's reconnect finds out why.
+      this.logger.debug(`stream ended: ${err instanceof Error ? err.message : String(err)}`);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end();
+    });
   }
 }

@@ -15,6 +15,11 @@ import { ApiMetrics } from './api-metrics';
 /** How long one reading of the database serves scrapes. */
 const READING_TTL_MS = 10_000;
 
+interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
 interface ClinicReading {
   needingAttention: { tenant: string; count: number }[];
   planUsage: { tenant: string; plan: string; sent: number; limit: number | null }[];
@@ -30,39 +35,37 @@ export class ClinicGauges {
     @Inject(ARO_CONFIG) private readonly config: AroConfig,
   ) {
     const read = () => this.read();
-    new Gauge({
-      name: 'aro_appointments_needing_attention',
-      help: "Appointments that need the clinic's attention (an unread reply, a failed message...), by tenant.",
-      labelNames: ['tenant'] as const,
-      registers: [metrics.registry],
-      async collect() {
-        const { needingAttention } = await read();
-        this.reset();
-        for (const { tenant, count } of needingAttention) this.set({ tenant }, count);
-      },
-    });
-    new Gauge({
-      name: 'aro_plan_messages_sent',
-      help: "Messages each tenant sent this month (the clinic's calendar month), counted against its plan.",
-      labelNames: ['tenant', 'plan'] as const,
-      registers: [metrics.registry],
-      async collect() {
-        const { planUsage } = await read();
-        this.reset();
-        for (const { tenant, plan, sent } of planUsage) this.set({ tenant, plan }, sent);
-      },
-    });
-    new Gauge({
-      name: 'aro_plan_usage_ratio',
-      help: "Share of the monthly allowance each tenant has used (1 = spent: routine messages are held); unlimited plans are left out.",
-      labelNames: ['tenant', 'plan'] as const,
-      registers: [metrics.registry],
-      async collect() {
-        const { planUsage } = await read();
-        this.reset();
-        for (const { tenant, plan, sent, limit } of planUsage) if (limit) this.set({ tenant, plan }, sent / limit);
-      },
-    });
+    /** A gauge whose samples are taken from the current reading at each scrape. */
+    const readGauge = (name: string, help: string, labelNames: string[], samples: (reading: ClinicReading) => Sample[]) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [metrics.registry],
+        collect: async function (this: Gauge) {
+          const reading = await read();
+          this.reset();
+          for (const { labels, value } of samples(reading)) this.set(labels, value);
+        },
+      });
+    readGauge(
+      'aro_appointments_needing_attention',
+      "Appointments that need the clinic's attention (an unread reply, a failed message...), by tenant.",
+      ['tenant'],
+      (r) => r.needingAttention.map(({ tenant, count }) => ({ labels: { tenant }, value: count })),
+    );
+    readGauge(
+      'aro_plan_messages_sent',
+      "Messages each tenant sent this month (the clinic's calendar month), counted against its plan.",
+      ['tenant', 'plan'],
+      (r) => r.planUsage.map(({ tenant, plan, sent }) => ({ labels: { tenant, plan }, value: sent })),
+    );
+    readGauge(
+      'aro_plan_usage_ratio',
+      'Share of the monthly allowance each tenant has used (1 = spent: routine messages are held); unlimited plans are left out.',
+      ['tenant', 'plan'],
+      (r) => r.planUsage.flatMap(({ tenant, plan, sent, limit }) => (limit ? [{ labels: { tenant, plan }, value: sent / limit }] : [])),
+    );
   }
 
   private read(): Promise<ClinicReading> {

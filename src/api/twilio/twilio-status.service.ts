@@ -3,7 +3,7 @@
 // an id no message has yet is kept `unmatched` for the send to adopt (src/activities/delivery-receipts.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
-import { advanceMessage, receiptEventId, receiptSource, type ProviderMessage } from '../../activities/delivery-receipts';
+import { applyReceipt, receiptEventId, receiptSource, type ProviderMessage } from '../../activities/delivery-receipts';
 import type { Prisma } from '../../generated/prisma/client';
 import type { DeliveryStatusSignal } from '../../workflows/contracts';
 import { AppointmentWorkflows } from '../appointments/appointment-workflows.service';
@@ -77,18 +77,18 @@ export class TwilioStatuses {
       await this.ledger.release(claim);
       throw err;
     }
-    await this.ledger.settle(claim, state);
+    if (state === 'unmatched') await this.ledger.keepUnmatched(claim);
+    else await this.ledger.settle(claim, state);
     if (state === 'applied' || state === 'ignored_closed') this.metrics.countReceipt(channel, status);
     return state;
   }
 
   private async apply(where: ProviderMessage, status: string, errorCode: string | undefined): Promise<SettledState> {
-    const moved = await advanceMessage(this.db, where, status, errorCode);
-    const message = await this.db.message.findFirst({ where, select: { appointmentId: true, status: true } });
+    const message = await applyReceipt(this.db, where, status, errorCode);
     if (!message) return 'unmatched';
     // Not moved: passed already — or moved to this very status by an earlier attempt whose signal
     // failed, which this retry must still hand on.
-    if (!moved && message.status !== status) return 'stale';
+    if (!message.moved && message.status !== status) return 'stale';
     if (!message.appointmentId || !SIGNALLED.includes(status)) return 'applied';
     const reached = await this.workflows.reportDelivery(message.appointmentId, {
       providerMessageId: where.providerMessageId,

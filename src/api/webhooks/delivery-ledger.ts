@@ -79,6 +79,19 @@ export class DeliveryLedger {
   }
 
   /**
+   * Keeps a provider's receipt `unmatched` for the send to adopt. Unlike settle(), a failure is
+   * answered (after releasing the claim): a receipt left `received` is one the send never looks for.
+   */
+  async keepUnmatched(claim: Claim): Promise<void> {
+    try {
+      await this.db.$executeRaw(this.settlement(claim, 'unmatched'));
+    } catch (err) {
+      await this.release(claim);
+      throw err;
+    }
+  }
+
+  /**
    * The statement that settles the event, for a caller that makes it part of another write (the
    * booking's first projection row: one round trip for both, failing or succeeding together). Its
    * time is the statement's, in UTC like every instant Prisma stores.

@@ -63,6 +63,12 @@ export class AppointmentMessage {
 
   @Field(() => String, { nullable: true, description: "The provider's error code when it could not deliver the message (e.g. Twilio's 30003)." })
   errorCode!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The provider's id of the message (Twilio's SM…); a reply's is the id its attention reason names (reply:<id>).",
+  })
+  providerMessageId!: string | null;
 }
 
 @ObjectType({ description: 'An appointment in a list, read from the database projection of its workflow.' })

@@ -12,6 +12,6 @@ export class ClinicActivity {
   })
   kind!: string;
 
-  @Field({ description: 'When the change was committed.' })
+  @Field({ description: 'When the change was written (the time of the transaction that wrote it).' })
   at!: Date;
 }
