@@ -128,7 +128,7 @@ function buildWebApp() {
     if (result.error) fail(`${step}: ${result.error.message}`);
     if (result.status !== 0) fail(`${step} failed: the web app does not build (see above)`);
   };
-  inWeb('GraphQL codegen', [bin('@graphql-codegen/cli', 'esm/bin.js'), '--config', 'codegen.ts', '--silent']);
+  inWeb('GraphQL codegen', [bin('@graphql-codegen/cli', 'esm/bin.js'), '--config', 'codegen.ts', '--errors-only']);
   inWeb('web type check', [bin('typescript', 'bin/tsc'), '-p', '.', '--incremental', '--tsBuildInfoFile', path.join(distDir, '.web.tsbuildinfo')]);
   inWeb('vite build', [bin('vite', 'bin/vite.js'), 'build', '--config', 'vite.config.mts', ...(quiet ? ['--logLevel', 'warn'] : [])]);
 }

@@ -134,6 +134,14 @@ describe('clinic web app (Chromium)', function () {
     await saveFullPage(page, name);
   }
 
+  /** On a phone the navigation slides away once a page is chosen: wait until it is off the screen. */
+  async function navigationClosed(page: Page): Promise<void> {
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    for (let box = await nav.boundingBox(); box && box.x + box.width > 0; box = await nav.boundingBox()) {
+      await page.waitForTimeout(50);
+    }
+  }
+
   /** Marks the loaded document, to tell later that what changed came without a reload. */
   async function markDocument(page: Page): Promise<void> {
     await page.evaluate('window.__aroSameDocument = true');
@@ -360,6 +368,7 @@ describe('clinic web app (Chromium)', function () {
     await page.getByRole('button', { name: 'Open the navigation' }).click();
     await page.getByRole('link', { name: 'Inbox' }).click();
     await page.getByRole('heading', { name: 'Needs attention' }).waitFor();
+    await navigationClosed(page);
     assert.equal(await overflow(), 0, 'the inbox fits the width');
     await saveScreenshot(page, 'phone-inbox');
 
@@ -374,6 +383,7 @@ describe('clinic web app (Chromium)', function () {
     await page.getByRole('button', { name: 'Open the navigation' }).click();
     await page.getByRole('link', { name: 'Patient phone' }).click();
     await page.getByRole('combobox', { name: 'Phone' }).waitFor();
+    await navigationClosed(page);
     assert.equal(await overflow(), 0, 'the patient phone fits the width');
     await assertAccessible(page, 'the patient phone at a phone width');
     await saveScreenshot(page, 'phone-patient-phone');

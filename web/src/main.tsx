@@ -20,6 +20,7 @@ const contrastVariables: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // Field errors (the server's message beside a field) in a red dark enough to read.
     '--mantine-color-error': 'var(--mantine-color-red-8)',
     ...Object.fromEntries(
       TEXT_COLORS.flatMap((c) => [

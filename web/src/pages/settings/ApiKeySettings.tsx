@@ -1,12 +1,13 @@
 // The clinic's API keys: who has one (by name), a new one (its key shown this once, with a copy
 // button: only its hash is kept) and revoking one, after a confirmation, effective on its next request.
-import { Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, Modal, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useClinicDates } from '../../clinic/dates';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { describeError, fieldError } from '../../graphql/errors';
+import { queryStatus } from '../../layout/QueryStatus';
 import { ScrollableTable } from '../../layout/ScrollableTable';
 
 const ApiKeysDocument = graphql(`
@@ -47,15 +48,16 @@ type ApiKey = ApiKeysQuery['me']['apiKeys'][number];
 
 export function ApiKeySettings() {
   const dates = useClinicDates();
-  const [{ data, error }, reload] = useQuery({ query: ApiKeysDocument });
+  const [result, reload] = useQuery({ query: ApiKeysDocument });
+  const { data } = result;
   const [creating, create] = useMutation(CreateApiKeyDocument);
   const [revoking, revoke] = useMutation(RevokeApiKeyDocument);
   const [name, setName] = useState('');
   const [toRevoke, setToRevoke] = useState<ApiKey | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
-  if (error) return <Alert color="red" title="The API keys could not be loaded">{describeError(error)}</Alert>;
-  if (!data) return <Center p="xl"><Loader aria-label="Loading the API keys" /></Center>;
+  const status = queryStatus(result, 'the API keys');
+  if (status || !data) return status;
 
   async function createKey(event: FormEvent) {
     event.preventDefault();

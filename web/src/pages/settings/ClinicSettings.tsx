@@ -1,11 +1,12 @@
 // The clinic's own details: its name (in every message as {{clinic}}), its time zone (every date on
 // screen and in messages) and the language of patients who have none of their own.
-import { Alert, Button, Center, Group, Loader, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import type { ClinicDetailsQuery, UpdateTenantInput } from '../../gql/graphql';
-import { describeError, fieldError } from '../../graphql/errors';
+import { fieldError } from '../../graphql/errors';
+import { queryStatus } from '../../layout/QueryStatus';
 import { SaveOutcome } from './SaveOutcome';
 
 const ClinicDetailsDocument = graphql(`
@@ -37,10 +38,11 @@ const UpdateClinicDocument = graphql(`
 const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 
 export function ClinicSettings() {
-  const [{ data, error }] = useQuery({ query: ClinicDetailsDocument });
+  const [result] = useQuery({ query: ClinicDetailsDocument });
+  const { data } = result;
   const [saving, update] = useMutation(UpdateClinicDocument);
-  if (error) return <Alert color="red" title="The clinic's details could not be loaded">{describeError(error)}</Alert>;
-  if (!data) return <Center p="xl"><Loader aria-label="Loading the clinic's details" /></Center>;
+  const status = queryStatus(result, "the clinic's details");
+  if (status || !data) return status;
   return (
     <ClinicForm
       clinic={data.me}

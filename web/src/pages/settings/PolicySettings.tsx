@@ -1,13 +1,14 @@
 // The reminder policy as a form: the touches, quiet hours, limits, the confirmation deadline and what a
 // "CANCEL" reply does. The server checks the whole policy; a refusal changes nothing and its message
 // for each field stands beside that field.
-import { ActionIcon, Button, Center, Checkbox, Fieldset, Group, Loader, NumberInput, Select, Stack, Switch, Text, TextInput, Alert } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Fieldset, Group, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { STATUS_WORDS } from '../../appointments/words';
 import { graphql } from '../../gql';
 import type { PolicyFieldsFragment, PolicyInput } from '../../gql/graphql';
-import { describeError, fieldError } from '../../graphql/errors';
+import { fieldError } from '../../graphql/errors';
+import { queryStatus } from '../../layout/QueryStatus';
 import { durationHint } from './durations';
 import { SaveOutcome } from './SaveOutcome';
 
@@ -132,10 +133,11 @@ function inputOf(d: Draft): PolicyInput {
 }
 
 export function PolicySettings() {
-  const [{ data, error }] = useQuery({ query: PolicySettingsDocument });
+  const [result] = useQuery({ query: PolicySettingsDocument });
+  const { data } = result;
   const [saving, updatePolicy] = useMutation(UpdatePolicyDocument);
-  if (error) return <Alert color="red" title="The policy could not be loaded">{describeError(error)}</Alert>;
-  if (!data) return <Center p="xl"><Loader aria-label="Loading the policy" /></Center>;
+  const status = queryStatus(result, 'the policy');
+  if (status || !data) return status;
   const kinds = [...new Set(data.me.templates.map((t) => t.kind))].sort();
   // A new version (saved here or elsewhere) starts the form afresh from what the server stored.
   return (

@@ -1,13 +1,14 @@
 // The clinic's message templates, one kind, language and channel at a time: edit the text and see it
 // as a patient will read it (rendered by the server as it types, with the SMS segments it costs); a
 // {{variable}} the server does not know is shown beside the text, with the server's message.
-import { Alert, Badge, Button, Center, Grid, Group, Loader, Paper, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Center, Grid, Group, Loader, Paper, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { Channel, TemplatePreviewQuery } from '../../gql/graphql';
 import { describeError, fieldError } from '../../graphql/errors';
+import { queryStatus } from '../../layout/QueryStatus';
 import { SaveOutcome } from './SaveOutcome';
 
 const TemplateSettingsDocument = graphql(`
@@ -65,12 +66,13 @@ const PREVIEW_DELAY_MS = 300;
 type StoredTemplate = { kind: string; locale: string; channel: Channel; body: string };
 
 export function TemplateSettings() {
-  const [{ data, error }] = useQuery({ query: TemplateSettingsDocument });
+  const [result] = useQuery({ query: TemplateSettingsDocument });
+  const { data } = result;
   const [kind, setKind] = useState<string | null>(null);
   const [locale, setLocale] = useState<string | null>(null);
   const [channel, setChannel] = useState<Channel>('SMS');
-  if (error) return <Alert color="red" title="The templates could not be loaded">{describeError(error)}</Alert>;
-  if (!data) return <Center p="xl"><Loader aria-label="Loading the templates" /></Center>;
+  const status = queryStatus(result, 'the templates');
+  if (status || !data) return status;
 
   const templates = data.me.templates;
   const kinds = [...new Set(templates.map((t) => t.kind))].sort();

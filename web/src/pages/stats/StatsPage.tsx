@@ -3,13 +3,13 @@
 // range's totals stand above them as plain numbers.
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateTime } from 'luxon';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useClinic } from '../../clinic/clinic';
-import { describeError } from '../../graphql/errors';
 import { PageTitle } from '../../layout/AppLayout';
+import { queryStatus } from '../../layout/QueryStatus';
 import { ScrollableTable } from '../../layout/ScrollableTable';
 import { cancellationRate, MAX_WEEKS, useWeeklyStats, type Figures } from './weekly-stats';
 
@@ -72,21 +72,14 @@ export function StatsPage() {
         {asked > last && asked >= first ? ` At most ${MAX_WEEKS} weeks are shown at once.` : ''} Rates count the appointments that start in a
         week; messages count what was sent in it.
       </Text>
-      {error ? (
-        <Alert color="red" title="The numbers could not be loaded">
-          {describeError(error)}
-        </Alert>
-      ) : !data ? (
-        <Center p="xl">
-          <Loader aria-label="Loading the numbers" />
-        </Center>
-      ) : (
-        <Stack gap="xl">
-          <Totals figures={data.total} />
-          <WeeklyRates weeks={data.weeks} />
-          <ChannelMessages figures={data.total} />
-        </Stack>
-      )}
+      {queryStatus({ data, error }, 'the numbers') ??
+        (data && (
+          <Stack gap="xl">
+            <Totals figures={data.total} />
+            <WeeklyRates weeks={data.weeks} />
+            <ChannelMessages figures={data.total} />
+          </Stack>
+        ))}
     </>
   );
 }
