@@ -21,6 +21,7 @@ if (!Number.isInteger(tenants) || tenants < 1) throw new Error('--tenants: must 
 
 const TENANT = 't_bench';
 const CONCURRENCY = 8;
+const ROUNDS = 5;
 const FEEDS = ['none', 'notify', 'stamp', 'stamp+poll'] as const;
 type Feed = (typeof FEEDS)[number];
 const NOTIFY_TRIGGERS = ['Appointment_booked', 'Appointment_changed'];
@@ -109,10 +110,10 @@ async function main(): Promise<void> {
     const timings: Record<string, number[]> = {};
     const delays: number[] = [];
     const pollMs: number[] = [];
-    // Interleaved, so that the machine's other load falls on every variant alike.
-    for (let rep = 0; rep < 3; rep++) {
+    // Interleaved, and in a turning order, so that the machine's other load falls on every variant alike.
+    for (let rep = 0; rep < ROUNDS; rep++) {
       for (const concurrency of [1, CONCURRENCY]) {
-        for (const feed of FEEDS) {
+        for (const feed of [...FEEDS.slice(rep % FEEDS.length), ...FEEDS.slice(0, rep % FEEDS.length)]) {
           await use(feed);
           const started = new Map<string, bigint>();
           const stop = feed === 'stamp+poll' ? startPolling(db, subscribed, started, concurrency === 1 ? delays : [], pollMs) : undefined;
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     const perSecond = (key: string) => Math.round(writes / (median(timings[key]) / 1000)).toString().padStart(5);
     const row = (concurrency: number) => FEEDS.map((feed) => `${feed} ${perSecond(`${concurrency}:${feed}`)}/s`).join(', ');
     process.stdout.write(
-      `${writes} projection upserts a round, median of 3 rounds each, PostgreSQL on this machine (${process.version})\n` +
+      `${writes} projection upserts a round, median of ${ROUNDS} rounds each, PostgreSQL on this machine (${process.version})\n` +
         `one at a time: ${row(1)}\n` +
         `${CONCURRENCY} at once:     ${row(CONCURRENCY)}\n` +
         `one poll for ${tenants} subscribed clinics: p50 ${quantile(pollMs, 0.5)} ms, p99 ${quantile(pollMs, 0.99)} ms while writing (${pollMs.length} polls); ` +

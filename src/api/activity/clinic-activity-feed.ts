@@ -1,7 +1,7 @@
 // The clinic's live activity: while this API process has subscribers, it asks PostgreSQL every
 // POLL_INTERVAL_MS, in one query over all their clinics, for the appointment rows and messages whose
 // change its previous poll could not see yet, and passes each to the subscribers of that clinic only.
-// Chosen over NOTIFY triggers, which serialise the commits of every writing transaction (issue 8):
+// Chosen over NOTIFY triggers, since PostgreSQL commits notifying transactions one at a time (issue 8):
 // the write path only stamps the row it writes (migration 20261129130000_clinic_activity_polling),
 // and the poll costs one indexed query per process per interval, none while nobody watches.
 //
