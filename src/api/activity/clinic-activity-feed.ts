@@ -12,6 +12,7 @@
 import { EventEmitter, on } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Db } from '../../db/prisma';
+import { Prisma } from '../../generated/prisma/client';
 import { DB } from '../tokens';
 
 /** How often the changes are read while someone subscribes: the bound of an announcement's delay. */
@@ -34,19 +35,19 @@ interface Change extends ClinicActivityEvent {
  * cannot see has an id from its xmin on.
  */
 export async function readClinicActivity(db: Db, tenantIds: readonly string[], since: string): Promise<{ snapshot: string; changes: Change[] }> {
+  const xmin = Prisma.sql`pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint`;
   const [read] = await db.$queryRaw<{ snapshot: string; changes: (Omit<Change, 'at'> & { at: string })[] }[]>`
-    WITH since AS (SELECT ${since}::pg_snapshot AS snapshot, pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint AS xmin),
-    changed AS (
+    WITH changed AS (
       SELECT a."tenantId", a."externalId", 'appointment' AS "kind", a."activityAt" AS "at", a."activityXid" AS "xid"
-        FROM "Appointment" a, since WHERE a."activityXid" >= since.xmin AND a."tenantId" = ANY(${tenantIds}::text[])
+        FROM "Appointment" a WHERE a."activityXid" >= ${xmin} AND a."tenantId" = ANY(${tenantIds}::text[])
       UNION ALL
       SELECT m."tenantId", substr(m."appointmentId", length(m."tenantId") + 7), m."activityKind", m."activityAt", m."activityXid"
-        FROM "Message" m, since WHERE m."activityXid" >= since.xmin AND m."tenantId" = ANY(${tenantIds}::text[])
+        FROM "Message" m WHERE m."activityXid" >= ${xmin} AND m."tenantId" = ANY(${tenantIds}::text[])
           AND starts_with(m."appointmentId", 'appt:' || m."tenantId" || ':')
     )
     SELECT pg_current_snapshot()::text AS "snapshot",
       (SELECT coalesce(json_agg(json_build_object('tenantId', c."tenantId", 'externalId', c."externalId", 'kind', c."kind", 'at', c."at") ORDER BY c."xid"), '[]')
-         FROM changed c, since WHERE NOT pg_visible_in_snapshot(c."xid"::text::xid8, since.snapshot)) AS "changes"`;
+         FROM changed c WHERE NOT pg_visible_in_snapshot(c."xid"::text::xid8, ${since}::pg_snapshot)) AS "changes"`;
   // activityAt is a timestamp without zone written in UTC, as Prisma writes every DateTime.
   return { snapshot: read.snapshot, changes: read.changes.map((c) => ({ ...c, at: new Date(`${c.at}Z`) })) };
 }
