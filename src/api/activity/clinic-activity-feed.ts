@@ -119,15 +119,25 @@ export class ClinicActivityFeed implements OnModuleDestroy {
       this.since = undefined;
       return;
     }
+    // A clinic subscribing while this read runs is not in it: its subscribe() waits for this read's
+    // snapshot, so that what it commits meanwhile is left to the next read, which includes it.
+    // (The cursor exists: subscribe() sets it before it starts the polls, and only this stops them.)
+    this.since = this.read(tenantIds, this.since!);
+    await this.since;
+    this.timer = this.stopped ? undefined : setTimeout(() => void this.poll(), POLL_INTERVAL_MS);
+  }
+
+  /** Announces the changes `previous` could not see; the new cursor. */
+  private async read(tenantIds: string[], previous: Promise<string>): Promise<string> {
+    const since = await previous;
     try {
-      const since = await this.since!;
       const { snapshot, changes } = await readClinicActivity(this.db, tenantIds, since);
-      this.since = Promise.resolve(snapshot);
       for (const { tenantId, ...event } of changes) this.byTenant.emit(tenantId, event);
+      return snapshot;
     } catch (err) {
       // The cursor stays where it was: the next poll reads the same changes and more, none is lost.
       this.logger.warn(`reading clinic activity failed, trying again: ${err instanceof Error ? err.message : String(err)}`);
+      return since;
     }
-    this.timer = this.stopped ? undefined : setTimeout(() => void this.poll(), POLL_INTERVAL_MS);
   }
 }
