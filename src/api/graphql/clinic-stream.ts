@@ -65,8 +65,8 @@ export class ClinicStream {
       },
     });
     return this.handler(req, res).catch((err: unknown) => {
-      // A stream that ends in error (its key revoked, the activity connection lost) has sent its
-      // headers already: it is closed, and the client's reconnect finds out why.
+      // A stream that ends in error (its key revoked) has sent its headers already: it is closed,
+      // and the client's reconnect finds out why.
       this.logger.debug(`stream ended: ${err instanceof Error ? err.message : String(err)}`);
       if (res.headersSent) res.destroy();
       else res.writeHead(500).end();
