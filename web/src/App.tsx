@@ -8,6 +8,7 @@ import { createClinicClient } from './graphql/client';
 import { AppLayout } from './layout/AppLayout';
 import { NotFoundPage } from './layout/NotFoundPage';
 import { devMode } from './devMode';
+import { ActivityContext, ActivityHub } from './live/activity';
 import { pages } from './routes';
 
 export function App() {
@@ -16,7 +17,15 @@ export function App() {
     forgetApiKey();
     setApiKey(null);
   };
-  const client = useMemo(() => (apiKey ? createClinicClient(apiKey, signOut) : null), [apiKey]);
+  // One hub per sign-in: the stream's events reach every open view through it.
+  const hub = useMemo(() => new ActivityHub(), [apiKey]);
+  const client = useMemo(
+    () =>
+      apiKey
+        ? createClinicClient(apiKey, signOut, { onStreamLost: () => hub.streamChanged(true), onStreamBack: () => hub.streamChanged(false) })
+        : null,
+    [apiKey, hub],
+  );
   const router = useMemo(
     () =>
       createBrowserRouter(
@@ -36,7 +45,9 @@ export function App() {
   if (!apiKey || !client) return <SignInPage onSignedIn={setApiKey} />;
   return (
     <UrqlProvider value={client}>
-      <RouterProvider router={router} />
+      <ActivityContext.Provider value={hub}>
+        <RouterProvider router={router} />
+      </ActivityContext.Provider>
     </UrqlProvider>
   );
 }

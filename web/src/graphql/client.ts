@@ -7,12 +7,27 @@ import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange
 export const GRAPHQL_URL = '/graphql';
 export const GRAPHQL_STREAM_URL = '/graphql/stream';
 
-export function createClinicClient(apiKey: string, onUnauthenticated: () => void): Client {
+export interface StreamEvents {
+  /** The live stream broke and is being opened again. */
+  onStreamLost?: () => void;
+  /** The live stream is open again after a break: what happened meanwhile was not heard. */
+  onStreamBack?: () => void;
+}
+
+export function createClinicClient(apiKey: string, onUnauthenticated: () => void, events: StreamEvents = {}): Client {
   const stream = createStreamClient({
     url: GRAPHQL_STREAM_URL,
     headers: () => ({ authorization: `Bearer ${apiKey}` }),
     // A restarting API or a dropped network: keep trying (graphql-sse backs off between attempts).
     retryAttempts: Number.MAX_SAFE_INTEGER,
+    on: {
+      connecting: (reconnecting) => {
+        if (reconnecting) events.onStreamLost?.();
+      },
+      connected: (reconnected) => {
+        if (reconnected) events.onStreamBack?.();
+      },
+    },
   });
   return new Client({
     url: GRAPHQL_URL,

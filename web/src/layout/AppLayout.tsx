@@ -2,13 +2,13 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router-dom';
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useSyncExternalStore } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { ClinicContext, ClinicDocument } from '../clinic/clinic';
 import { devMode } from '../devMode';
 import { graphql } from '../gql';
 import { queryStatus } from './QueryStatus';
-import { ActivityContext, ActivityHub, ClinicActivityDocument, useRefreshOnActivity } from '../live/activity';
+import { ActivityContext, ClinicActivityDocument, useRefreshOnActivity } from '../live/activity';
 import { pages } from '../routes';
 
 const InboxCountDocument = graphql(`
@@ -23,24 +23,23 @@ export function AppLayout({ onSignOut }: { onSignOut: () => void }) {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const [clinic] = useQuery({ query: ClinicDocument });
-  const [hub] = useState(() => new ActivityHub());
+  const hub = useContext(ActivityContext);
   // One stream for the whole app; every open view picks the events that concern it.
   const [live] = useSubscription({ query: ClinicActivityDocument }, (_, event) => {
     hub.emit(event.clinicActivity);
     return event;
   });
+  const streamLost = useSyncExternalStore(hub.watchStream, () => hub.streamLost);
   useEffect(close, [location.pathname, close]);
 
   return (
-    <ActivityContext.Provider value={hub}>
-      <Shell opened={opened} toggle={toggle} clinicName={clinic.data?.me.name ?? ''} liveError={Boolean(live.error)} onSignOut={onSignOut}>
-        {queryStatus(clinic, 'the clinic') ?? (
-          <ClinicContext.Provider value={clinic.data!.me}>
-            <Outlet />
-          </ClinicContext.Provider>
-        )}
-      </Shell>
-    </ActivityContext.Provider>
+    <Shell opened={opened} toggle={toggle} clinicName={clinic.data?.me.name ?? ''} liveError={streamLost || Boolean(live.error)} onSignOut={onSignOut}>
+      {queryStatus(clinic, 'the clinic') ?? (
+        <ClinicContext.Provider value={clinic.data!.me}>
+          <Outlet />
+        </ClinicContext.Provider>
+      )}
+    </Shell>
   );
 }
 

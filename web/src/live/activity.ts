@@ -18,13 +18,40 @@ export const ClinicActivityDocument = graphql(`
 /** kind: appointment (its state changed), reply, message (one to the patient was recorded), delivery_status. */
 export type Activity = ClinicActivitySubscription['clinicActivity'];
 
-type Listener = (activity: Activity) => void;
+/** An event, or null after the stream was lost and is back: whatever happened meanwhile may concern anyone. */
+type Listener = (activity: Activity | null) => void;
 
 export class ActivityHub {
   private readonly listeners = new Set<Listener>();
+  private readonly streamWatchers = new Set<() => void>();
+  private lost = false;
+
+  /** The live stream broke and is being opened again (the header says so). */
+  get streamLost(): boolean {
+    return this.lost;
+  }
+
+  /** From the stream client: lost, or back (then every view asks again: it may have missed events). */
+  streamChanged(lost: boolean): void {
+    if (this.lost === lost) return;
+    this.lost = lost;
+    for (const watcher of this.streamWatchers) watcher();
+    if (!lost) this.resync();
+  }
+
+  /** For useSyncExternalStore. */
+  watchStream = (watcher: () => void): (() => void) => {
+    this.streamWatchers.add(watcher);
+    return () => this.streamWatchers.delete(watcher);
+  };
 
   emit(activity: Activity): void {
     for (const listener of this.listeners) listener(activity);
+  }
+
+  /** The stream is back after a break: every view asks again. */
+  resync(): void {
+    for (const listener of this.listeners) listener(null);
   }
 
   listen(listener: Listener): () => void {
@@ -39,7 +66,8 @@ export const ActivityContext = createContext<ActivityHub>(new ActivityHub());
 const COALESCE_MS = 50;
 
 /**
- * Calls `refresh` after activity that `concerns` the view: a burst of events asks once.
+ * Calls `refresh` after activity that `concerns` the view (and after the stream comes back from a
+ * break): a burst of events asks once.
  * `refresh` should ask the server again (urql: reexecuteQuery({ requestPolicy: 'network-only' })).
  */
 export function useRefreshOnActivity(concerns: (activity: Activity) => boolean, refresh: () => void): void {
@@ -50,7 +78,7 @@ export function useRefreshOnActivity(concerns: (activity: Activity) => boolean, 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = hub.listen((activity) => {
-      if (timer !== undefined || !latest.current.concerns(activity)) return;
+      if (timer !== undefined || (activity !== null && !latest.current.concerns(activity))) return;
       timer = setTimeout(() => {
         timer = undefined;
         latest.current.refresh();
