@@ -54,9 +54,10 @@ reminder storm — three times in one run, each time on servers of its own: on t
 with one ARO worker process (as \`npm run bench\`), then on the real Temporal server as four service
 processes on PostgreSQL (as \`npm run cluster\`, fairness on) with one, and with two ARO worker
 processes. Each cell gives ARO's figure and, in brackets, the bare baseline's on the same servers; the
-last column is the scale factor of the second worker process (two ÷ one, on the cluster). All of it
-runs on one machine: a second worker process adds workers, not cores, so the factor says how far ARO
-spreads its work, and a machine with more cores per process is where it pays.
+last column is the scale factor of the second worker process (two ÷ one, on the cluster: above 1 is
+better for a rate, below 1 for a latency). All of it runs on one machine: a second worker process adds
+workers, not cores, so on two cores the factor says what spreading the work costs or gains there, and
+only machines with cores to spare for each process show what it gains in production.
 
 \`\`\`sh
 npm run bench:cluster -- --size small     # [--size full|small|tiny] [--json] [--write-docs [--note "…"]]

@@ -21,8 +21,11 @@ import { searchAttributes } from '../workflows/contracts';
 
 const execFileAsync = promisify(execFile);
 
-/** In start order: the frontend routes to history and matching, Temporal's worker service calls the frontend. */
-export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
+/**
+ * In start order. On a fresh database the first service to start writes the cluster's metadata, and
+ * services racing to do it fail: the frontend starts alone, and the others once it answers.
+ */
+export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
 export interface ServicePorts {
@@ -277,6 +280,34 @@ async function registerAroSearchAttributes(address: string, namespace: string, d
   }
 }
 
+/**
+ * Polls until history and matching answer through the frontend: a lookup of a workflow that does not
+ * exist (history says NOT_FOUND) and a task queue's description (matching). Until then a start fails.
+ */
+async function waitForHistoryAndMatching(address: string, namespace: string, deadline: number, exitReason: () => string | null): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    for (;;) {
+      try {
+        await connection.workflowService
+          .describeWorkflowExecution({ namespace, execution: { workflowId: 'aro-cluster-probe' } })
+          .catch((err: { code?: number }) => {
+            if (err.code !== 5 /* NOT_FOUND */) throw err;
+          });
+        await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'aro-cluster-probe' } });
+        return;
+      } catch (err) {
+        const exited = exitReason();
+        if (exited !== null) throw new Error(`a Temporal service ${exited}`);
+        if (Date.now() > deadline) throw new Error(`history and matching did not answer through the frontend: ${(err as Error).message}`);
+        await sleep(500);
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 async function waitForUi(url: string, deadline: number, server: ServerProcess): Promise<void> {
   let lastError = 'no answer';
   while (Date.now() < deadline) {
@@ -324,7 +355,7 @@ export async function startTemporalCluster(options: StartTemporalClusterOptions)
   };
 
   try {
-    for (const name of TEMPORAL_SERVICES) {
+    const startService = async (name: TemporalService) => {
       const configFile = join(configDir, `${name}.yaml`);
       // It holds the database password.
       await writeFile(configFile, stringify(serverConfig(options, name, dynamicConfigFile)), { mode: 0o600 });
@@ -343,15 +374,19 @@ export async function startTemporalCluster(options: StartTemporalClusterOptions)
           logFile,
         },
       });
-    }
+    };
+    const [first, ...others] = TEMPORAL_SERVICES;
+    await startService(first);
     const address = `${HOST}:${ports.services.frontend.grpc}`;
     const deadline = Date.now() + timeoutMs;
     const problem = await waitForFrontend(address, 'temporal-system', timeoutMs, exitReason);
     if (problem !== null) throw new Error(`the Temporal frontend on ${address} ${problem}`);
+    for (const name of others) await startService(name);
     await registerNamespace(address, namespace, deadline, exitReason);
     const served = await waitForFrontend(address, namespace, Math.max(deadline - Date.now(), 1_000), exitReason);
     if (served !== null) throw new Error(`the namespace ${namespace} is not served: ${served}`);
     await registerAroSearchAttributes(address, namespace, deadline);
+    await waitForHistoryAndMatching(address, namespace, deadline, exitReason);
 
     let uiUrl: string | null = null;
     if (ports.ui !== null) {

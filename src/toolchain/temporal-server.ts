@@ -13,7 +13,7 @@ export const TEMPORAL_SERVER_VERSION = 'v1.32.1';
 const SERVER_MODULE = 'go.temporal.io/server';
 /**
  * The Web UI server with its built assets. v2.56.0 and later need Go 1.26.9 or newer; 2.55.0 is the
- * newest this Go builds.
+ * newest this Go builds, and its go.mod has no `replace`, so `go install` takes it as it is.
  */
 export const TEMPORAL_UI_SERVER_VERSION = 'v2.55.0';
 const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2';
