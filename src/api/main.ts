@@ -39,6 +39,9 @@ export async function startApi({ port, host, ...deps }: StartApiOptions): Promis
   const app = await NestFactory.create<NestExpressApplication>(createAppModule(deps), {
     bodyParser: false,
     rawBody: true,
+    // A module that cannot be built throws to the caller rather than exiting the process: `npm run dev`
+    // must get to stop the PostgreSQL and Temporal servers it started.
+    abortOnError: false,
     // At this API's own level: several APIs share a process in the tests.
     logger: new NestLogger(log.child({ component: 'api' }, { level: deps.config.ARO_LOG_LEVEL })),
   });
