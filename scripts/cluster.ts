@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { loadConfig } from '../src/config';
 import { applyMigrations } from '../src/db/migrate';
 import { createPrisma } from '../src/db/prisma';
+import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
@@ -42,6 +43,8 @@ interface AroProcessState {
 }
 
 interface ClusterState extends LocalState {
+  /** ARO_PAYLOAD_KEYS: generated once and kept here, as workflows written under a key need it to be read. */
+  payloadKeys: string;
   temporal: { version: string; uiVersion: string; configDir: string; services: RunningService[] };
   /** The API and the workers: each worker answers /healthz, /readyz and /metrics on its own port. */
   aro: AroProcessState[];
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
 
     const previous = await previousState<ClusterState>(STATE_FILE);
     const operatorKey = devOperatorKey(process.env.ARO_OPERATOR_KEY, previous.operatorKey);
+    const payloadKeys = process.env.ARO_PAYLOAD_KEYS || previous.payloadKeys || generatePayloadKey('cluster-1');
     const db = createPrisma(databaseUrl);
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous.demoTenant?.apiKey).finally(() => db.$disconnect());
 
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: namespace,
       ARO_OPERATOR_KEY: operatorKey,
+      ARO_PAYLOAD_KEYS: payloadKeys,
       ARO_API_PORT: String(settings.ARO_CLUSTER_API_PORT),
       // Patients' replies can be played through POST /dev/inbound, as under `npm run dev`.
       ARO_DEV_MODE: '1',
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
       temporalUiUrl: temporal.uiUrl,
       databaseUrl,
       operatorKey,
+      payloadKeys,
       demoTenant: tenant,
       temporal: { version: TEMPORAL_SERVER_VERSION, uiVersion: TEMPORAL_UI_SERVER_VERSION, configDir: temporal.configDir, services: temporal.services },
       aro: aro.map(({ part, url }) => ({ name: part.name, pid: part.pid, url, logFile: path.join(LOG_DIR, `${part.name}.log`) })),

@@ -9,6 +9,7 @@ import { createPrisma, type Db } from '../../src/db/prisma';
 import { SupervisedAroProcess } from '../../src/toolchain/aro-processes';
 import { freePort } from '../../src/toolchain/free-port';
 import { CLUSTER_MAX_CONNECTIONS } from '../../src/toolchain/temporal-cluster';
+import { TEST_PAYLOAD_SETTINGS, testDataConverter } from './payload-keys';
 import { startTestDatabase, startTestTemporalCluster, type TestDatabase, type TestTemporalCluster } from './servers';
 
 export interface AroCluster {
@@ -52,6 +53,7 @@ export async function startAroCluster(workerCount: number, settings: Record<stri
       ARO_DEV_MODE: '1',
       ARO_TENANT_REFRESH_MS: '500',
       ARO_LOG_LEVEL: 'warn',
+      ...TEST_PAYLOAD_SETTINGS,
       ...settings,
     };
     const workers: SupervisedAroProcess[] = [];
@@ -68,7 +70,7 @@ export async function startAroCluster(workerCount: number, settings: Record<stri
     await Promise.all([api.start(), ...Array.from({ length: workerCount }, () => addWorker())]);
     db = createPrisma(database.databaseUrl);
     connection = await Connection.connect({ address: cluster.address });
-    const temporal = new Client({ connection, namespace: cluster.namespace });
+    const temporal = new Client({ connection, namespace: cluster.namespace, dataConverter: testDataConverter() });
     return { apiUrl: `http://127.0.0.1:${apiPort}`, db, temporal, api, workers, addWorker, logDir, stop };
   } catch (err) {
     await stop();
