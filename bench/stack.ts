@@ -40,7 +40,10 @@ export interface BookingRequest {
 export interface BenchStack {
   apiUrl: string;
   db: Db;
+  /** ARO's client: it encrypts payloads as the API and the worker do. */
   temporal: Client;
+  /** The bare baseline's client: no codec, as the bare worker has none (bare Temporal). */
+  bareTemporal: Client;
   temporalVersion: string;
   /** The Temporal dev server's process id, for its CPU time and peak RSS (on a cluster: the history service's). */
   temporalPid: number;
@@ -157,6 +160,7 @@ export async function startBenchStack(
     const connection = await Connection.connect({ address: temporalServer.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(loadConfig(env)) });
+    const bareTemporal = new Client({ connection, namespace: temporalServer.namespace });
     const apiUrl = api.url!;
     const refusals = new Map<string, string>();
     const answered = async (endpoint: string, res: Response): Promise<number> => {
@@ -234,6 +238,7 @@ export async function startBenchStack(
       apiUrl,
       db,
       temporal,
+      bareTemporal,
       temporalVersion,
       temporalPid: temporalServer.pid,
       processes: { api, aroWorker, bareWorker },

@@ -39,7 +39,7 @@ export async function bookingIntake(context: ScenarioContext): Promise<ScenarioR
     progress(`booking intake at ${perSecond}/s: ${count} signal-with-starts of a bare workflow`);
     const started: Promise<number>[] = [];
     const bare = await fireAtRate(count, perSecond, async (i) => {
-      const handle = await stack.temporal.workflow.signalWithStart(bareBooking, {
+      const handle = await stack.bareTemporal.workflow.signalWithStart(bareBooking, {
         workflowId: `bare-${prefix}${i}`,
         taskQueue: BARE_TASK_QUEUE,
         signal: bareBookingSignal,

@@ -54,7 +54,7 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
   const bareCpuBefore = { worker: bareWorker.cpuSeconds(), temporal: cpuSecondsOf(stack.temporalPid) };
   const handles: WorkflowHandle<typeof bareOneActivity>[] = [];
   const bareShots = await fireAtRate(count, perSecond, async (i) => {
-    handles[i] = await stack.temporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
+    handles[i] = await stack.bareTemporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
     return 'ok';
   });
   const bareStarted = bareShots.filter((s) => s.outcome === 'ok');

@@ -70,7 +70,7 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   progress(`reminder storm: ${count} bare workflows at ${perSecond}/s, each sleeping until ${new Date(bareDue).toISOString()}`);
   const handles: WorkflowHandle<typeof bareTimer>[] = [];
   const bareShots = await fireAtRate(count, perSecond, async (i) => {
-    handles[i] = await stack.temporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [bareDue] });
+    handles[i] = await stack.bareTemporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [bareDue] });
     return 'ok';
   });
   const bareStarted = bareShots.filter((s) => s.outcome === 'ok');

@@ -40,7 +40,7 @@ export async function replyAcknowledgement(context: ScenarioContext): Promise<Sc
 
   progress(`reply → acknowledgement: ${count} bare workflows waiting, then signalled at ${perSecond}/s`);
   const handles: WorkflowHandle<typeof bareReply>[] = await Promise.all(
-    Array.from({ length: count }, (_, i) => stack.temporal.workflow.start(bareReply, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE })),
+    Array.from({ length: count }, (_, i) => stack.bareTemporal.workflow.start(bareReply, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE })),
   );
   const signals = await fireAtRate(count, perSecond, async (i) => {
     await handles[i].signal(bareReplySignal, 'YES');

@@ -56,7 +56,7 @@ export async function workerMemory(context: ScenarioContext): Promise<ScenarioRe
       const dueAt = Date.now() + DAY;
       const handles: WorkflowHandle[] = [];
       const shots = await fireAtRate(count, perSecond, async (i) => {
-        handles[i] = await stack.temporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [dueAt] });
+        handles[i] = await stack.bareTemporal.workflow.start(bareTimer, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE, args: [dueAt] });
         return 'ok';
       });
       return shots.filter((s) => s.outcome === 'ok').map((s) => handles[s.index]);
