@@ -83,8 +83,13 @@ async function databaseState(db: Db): Promise<Record<string, string[]>> {
     SkillInvocation: () => db.skillInvocation.findMany(),
   } satisfies Record<string, () => Promise<unknown[]>>;
   const state: Record<string, string[]> = {};
-  for (const [table, rows] of Object.entries(tables)) state[table] = (await rows()).map((r) => JSON.stringify(r)).sort();
+  for (const [table, rows] of Object.entries(tables)) state[table] = (await rows()).map((r) => JSON.stringify(r, bigintAsText)).sort();
   return state;
+}
+
+/** Rows carry bigint columns (the live feed's transaction ids), which JSON cannot write as they are. */
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 /** Rows that appeared or vanished (an update is both), by table. */
