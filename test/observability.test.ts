@@ -18,6 +18,7 @@ import { CLI_SCRIPT, SupervisedAroProcess } from '../src/toolchain/aro-processes
 import { eventually } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, postSigned, randomSid } from './support/local-twilio';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
+import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { prometheusSamples } from './support/prometheus-text';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './support/servers';
 import { bookingSignature } from './support/signing';
@@ -93,6 +94,7 @@ describe('observability: traces, metrics and logs of ARO as deployed', function 
       ARO_TWILIO_API_URL: twilio.url,
       ARO_SECRETS_KEY: randomBytes(32).toString('base64'),
       ARO_TENANT_REFRESH_MS: '500',
+      ...TEST_PAYLOAD_SETTINGS,
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       // OpenTelemetry's own setting: spans leave every 200 ms rather than every 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '200',
