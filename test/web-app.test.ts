@@ -2,10 +2,10 @@
 // wires it (workers and API in one process, dev mode, the built app at /app/): sign-in, Today, one
 // appointment, the inbox, a phone's width, and an accessibility check of every page.
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTenant } from '../src/tenants/create-tenant';
+import { assertAccessible } from './support/accessibility';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { launchBrowser, saveScreenshot as saveFullPage } from './support/browser';
 import { uniquePhone } from './support/lifecycle-harness';
@@ -158,18 +158,6 @@ describe('clinic web app (Chromium)', function () {
   }
 
   /** axe-core finds no serious or critical WCAG 2 A/AA violation on what the page shows now. */
-  async function assertAccessible(page: Page, what: string): Promise<void> {
-    // The resting page, not the hover colour of whatever was clicked last.
-    await page.mouse.move(0, 0);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(
-      bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      [],
-      `accessibility of ${what}`,
-    );
-  }
-
   it('is served at /app/ with its security headers; other addresses under it are the app', async () => {
     const moved = await fetch(`${stack.url}/app`, { redirect: 'manual' });
     assert.equal(moved.status, 301);

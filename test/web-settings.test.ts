@@ -4,10 +4,10 @@
 // (shown once) and revoked (then refused at sign-in), charts of a clinic's week, axe-core on every
 // tab, and a phone's width.
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createTenant } from '../src/tenants/create-tenant';
+import { assertAccessible } from './support/accessibility';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { launchBrowser, saveScreenshot } from './support/browser';
 import { graphqlClient } from './support/graphql-client';
@@ -84,16 +84,6 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
     const ids = (await field.getAttribute('aria-describedby'))?.split(/\s+/).filter(Boolean) ?? [];
     const texts = await Promise.all(ids.map((id) => field.page().locator(`[id="${id}"]`).innerText()));
     return texts.join('\n');
-  }
-
-  async function assertAccessible(page: Page, what: string): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(
-      bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any.map((c) => c.message).join(' ')}`).join(', ')}`),
-      [],
-      `accessibility of ${what}`,
-    );
   }
 
   const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
