@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTenant } from '../src/tenants/create-tenant';
 import { assertAccessible } from './support/accessibility';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { launchBrowser, saveScreenshot as saveFullPage } from './support/browser';
 import { uniquePhone } from './support/lifecycle-harness';
 import { bookingSignature } from './support/signing';
+import { createWebClinic, type WebClinic } from './support/web-clinic';
 
 /**
  * Zones about an hour apart: one of them is between 09:00 and 15:00 now, so the test clinic's "today"
@@ -41,20 +41,12 @@ const ZONES = [
   'Pacific/Auckland',
 ];
 
-interface Clinic {
-  id: string;
-  name: string;
-  timeZone: string;
-  apiKey: string;
-  webhookSecret: string;
-}
-
 describe('clinic web app (Chromium)', function () {
   this.timeout(180_000);
   let stack: AroStack;
   let browser: Browser;
-  let clinic: Clinic;
-  let otherClinic: Clinic;
+  let clinic: WebClinic;
+  let otherClinic: WebClinic;
   let appUrl: string;
   const contexts: BrowserContext[] = [];
   /** Script errors and Content-Security-Policy refusals in any tab: each test ends with none. */
@@ -69,8 +61,8 @@ describe('clinic web app (Chromium)', function () {
       const hour = DateTime.now().setZone(zone).hour;
       return hour >= 9 && hour < 15;
     })!;
-    clinic = await newClinic('web-a', 'Riverside Family Practice', timeZone);
-    otherClinic = await newClinic('web-b', 'Hillcrest Dental', 'Europe/Madrid');
+    clinic = await createWebClinic(stack.db, 'web-a', 'Riverside Family Practice', timeZone);
+    otherClinic = await createWebClinic(stack.db, 'web-b', 'Hillcrest Dental', 'Europe/Madrid');
   });
 
   afterEach(() => {
@@ -83,12 +75,7 @@ describe('clinic web app (Chromium)', function () {
     await stack?.stop();
   });
 
-  async function newClinic(id: string, name: string, timeZone: string): Promise<Clinic> {
-    const created = await createTenant(stack.db, { id, name, timeZone });
-    return { id, name, timeZone, apiKey: created.apiKey, webhookSecret: created.webhookSecret };
-  }
-
-  async function book(owner: Clinic, patient: string, startsAt: DateTime): Promise<string> {
+  async function book(owner: WebClinic, patient: string, startsAt: DateTime): Promise<string> {
     const externalId = `web-${Math.random().toString(36).slice(2, 10)}`;
     const body = JSON.stringify({
       id: `evt-${externalId}`,

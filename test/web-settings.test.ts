@@ -6,25 +6,18 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createTenant } from '../src/tenants/create-tenant';
 import { assertAccessible } from './support/accessibility';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { launchBrowser, saveScreenshot } from './support/browser';
 import { graphqlClient } from './support/graphql-client';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
-
-interface Clinic {
-  id: string;
-  name: string;
-  timeZone: string;
-  apiKey: string;
-}
+import { createWebClinic, type WebClinic } from './support/web-clinic';
 
 describe('clinic web app: settings and numbers (Chromium)', function () {
   this.timeout(180_000);
   let stack: AroStack;
   let browser: Browser;
-  let clinic: Clinic;
+  let clinic: WebClinic;
   let appUrl: string;
   let gql: ReturnType<typeof graphqlClient>;
   const contexts: BrowserContext[] = [];
@@ -34,7 +27,7 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
     stack = await startAroStack({ ARO_DEV_MODE: '1' }, { apiCoversWorkers: true });
     appUrl = `${stack.url}/app/`;
     gql = graphqlClient(stack.url);
-    clinic = await newClinic('web-settings', 'Lakeside Physiotherapy', 'Europe/Lisbon');
+    clinic = await createWebClinic(stack.db, 'web-settings', 'Lakeside Physiotherapy', 'Europe/Lisbon');
   });
 
   // A failed test leaves a picture of every page it had open, to see what went wrong.
@@ -53,11 +46,6 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
     await browser?.close();
     await stack?.stop();
   });
-
-  async function newClinic(id: string, name: string, timeZone: string): Promise<Clinic> {
-    const created = await createTenant(stack.db, { id, name, timeZone });
-    return { id, name, timeZone, apiKey: created.apiKey };
-  }
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ viewport, timezoneId: 'Pacific/Chatham', locale: 'en-US' });
@@ -210,7 +198,7 @@ describe('clinic web app: settings and numbers (Chromium)', function () {
   });
 
   it('shows the week’s rates and the messages by channel as charts with their figures in tables', async () => {
-    const stats = await newClinic('web-stats', 'Northgate Clinic', 'America/Chicago');
+    const stats = await createWebClinic(stack.db, 'web-stats', 'Northgate Clinic', 'America/Chicago');
     // Three visits on one day three days ahead: no reminder falls due while the test runs.
     const day = DateTime.now().setZone(stats.timeZone).plus({ days: 3 }).startOf('day');
     const ids: string[] = [];
