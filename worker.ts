@@ -51,7 +51,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
   };
   const createWorker = tracedWorkers(opts.createWorker ?? createTemporalWorker, opts.tracing);
   const dataConverter = aroDataConverter(config);
-  const bundle = await workflowBundle();
+  const bundle = await workflowBundle({ traced: opts.tracing !== undefined });
   const core = new SupervisedWorker({
     taskQueue: config.ARO_CORE_TASK_QUEUE,
     create: () =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client } from 'pg';
+import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
 import { freePort } from '../src/toolchain/free-port';
 import { searchAttributes } from '../src/workflows/contracts';
@@ -107,6 +108,28 @@ describe('toolchain', function () {
       await handle.terminate('toolchain test done');
     } finally {
       await env.teardown();
+    }
+  });
+});
+
+describe('supervised ARO processes', function () {
+  this.timeout(60_000);
+
+  it('gives up on a process that keeps exiting before it is ready, and says why', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'aro-supervised-'));
+    // No DATABASE_URL: the worker refuses to start, every time — restarting cannot mend it.
+    const env = { DATABASE_URL: '', ARO_WORKER_HTTP_PORT: String(await freePort()), ARO_ALLOW_PLAINTEXT_PAYLOADS: '1' };
+    const worker = new SupervisedAroProcess('worker', env, logDir, 'worker-without-database');
+    try {
+      await assert.rejects(worker.start(), (err: Error) => {
+        assert.match(err.message, /worker-without-database process exited 3 times in a row before it was ready/);
+        assert.match(err.message, /DATABASE_URL is required/);
+        return true;
+      });
+      assert.equal(worker.unexpectedExits.length, 3);
+    } finally {
+      await worker.stop();
+      await rm(logDir, { recursive: true, force: true });
     }
   });
 });

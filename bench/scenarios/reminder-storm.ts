@@ -10,12 +10,16 @@ import { fireAtRate } from '../open-loop';
 import { STORM_POLICY } from '../policies';
 import type { BenchStack } from '../stack';
 import { percentile, ratePerSecond } from '../stats';
+import { explainLateSends } from './late-sends';
 import { bookAtRate, patience, SECOND, type ScenarioContext } from './scenario';
 
 const SCENARIO = 'reminder storm';
 const PREFIX = 'rs-';
 /** The storm policy's one reminder goes out this long before the start (STORM_POLICY: PT1H). */
 const REMINDER_BEFORE_MS = 3600 * SECOND;
+/** A send this much later than the median is an outlier whose history the notes explain. */
+const OUTLIER_MS = 20 * SECOND;
+const OUTLIERS_EXPLAINED = 3;
 
 /**
  * An instant by which every booking of the storm should have been planned, even on a slow machine: the
@@ -65,6 +69,8 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
     progress,
   );
   const aro = summarise(aroDue, [...sent.values()]);
+  const outliers = new Map([...sent].filter(([, at]) => at - aroDue > aro.p50 + OUTLIER_MS));
+  const explained = await explainLateSends(stack.temporal, outliers, aroDue, OUTLIERS_EXPLAINED);
 
   const bareDue = dueInstant(count, perSecond);
   progress(`reminder storm: ${count} bare workflows at ${perSecond}/s, each sleeping until ${new Date(bareDue).toISOString()}`);
@@ -84,6 +90,10 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   ];
   return {
     figures,
-    notes: [`${accepted} of ${count} bookings accepted, ${planned} planned before the instant; ${bareStarted.length} of ${count} bare workflows started`],
+    notes: [
+      `${accepted} of ${count} bookings accepted, ${planned} planned before the instant; ${bareStarted.length} of ${count} bare workflows started`,
+      ...(outliers.size > 0 ? [`${outliers.size} send(s) more than ${OUTLIER_MS / SECOND} s later than the median`] : []),
+      ...explained,
+    ],
   };
 }

@@ -1,7 +1,7 @@
 // OpenTelemetry traces, from a webhook through Temporal (client, workflow, activities) to the provider's
 // HTTP call, exported over OTLP/HTTP (JSON) when OTEL_EXPORTER_OTLP_ENDPOINT is set. Unset, nothing is
-// sent: the interceptors stay in place but OpenTelemetry's global tracer is a no-op, and the spans the
-// workflow interceptors record in the sandbox (the same bundle runs either way) are dropped as they leave it.
+// sent and nothing is recorded: Workers get no tracing interceptors and run the workflow bundle without
+// them (src/worker/workflow-bundle.ts), and OpenTelemetry's global tracer stays a no-op for ARO's own spans.
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
@@ -83,20 +83,25 @@ export function tracingClientInterceptors(): ClientInterceptors {
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }
 
-/** Where the workflows' spans go when nothing exports them. */
+/** Where the workflows' spans go when nothing exports them: replays of the traced bundle drop them. */
 const DROPPED_WORKFLOW_SPANS: InjectedSinks<OpenTelemetrySinks> = { exporter: { export: { fn: () => undefined } } };
 
 /**
- * The `exporter` sink through which the spans that the workflow interceptors (in the bundle,
- * src/worker/workflow-bundle.ts) record in the sandbox leave it. Every Worker running the bundle needs
- * it, replay Workers too (they drop what it is handed).
+ * The `exporter` sink through which the spans that the workflow interceptors of the traced bundle
+ * (src/worker/workflow-bundle.ts) record in the sandbox leave it. Every Worker running that bundle
+ * needs it, replay Workers too (without `tracing`, they drop what it is handed).
  */
 export function workflowSpanSinks(tracing?: Tracing): InjectedSinks<OpenTelemetrySinks> {
   return tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : DROPPED_WORKFLOW_SPANS;
 }
 
-/** Builds Workers that trace: each activity runs in a span continuing the workflow's trace, and the workflows' spans are exported. */
+/**
+ * Builds Workers that trace: each activity runs in a span continuing the workflow's trace, and the
+ * workflows' spans are exported. Without `tracing`, Workers as `create` builds them: interceptors that
+ * record nothing would still cost every activity and activation their work.
+ */
 export function tracedWorkers(create: WorkerFactory, tracing: Tracing | undefined): WorkerFactory {
+  if (!tracing) return create;
   const sinks = workflowSpanSinks(tracing);
   return (options) =>
     create({

@@ -1,10 +1,12 @@
 // ARO's production processes — the API (`node dist/src/api/main.js`) and the worker
 // (`node dist/worker.js`) — as child processes with the environment an operator gives them, under a
-// supervisor that starts again whichever exits on its own, as systemd or Kubernetes would.
+// supervisor that starts again whichever exits on its own, as systemd or Kubernetes would — until one
+// keeps exiting before it is ever ready, which no restart will mend (bad settings, a port taken).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { collectTail } from './output-tail';
 
 /** The compiled repository root (dist/), from dist/src/toolchain. */
 export const DIST_ROOT = join(__dirname, '..', '..');
@@ -22,6 +24,8 @@ const HEALTH_PORTS: Record<AroRole, string> = { api: 'ARO_API_PORT', worker: 'AR
 const HEALTH_POLL_MS = 200;
 const RESTART_DELAY_MS = 1_000;
 const STOP_GRACE_MS = 15_000;
+/** Exits in a row before readiness after which the supervisor gives up and start() fails. */
+const FAILED_STARTS_BEFORE_GIVING_UP = 3;
 
 export type AroRole = 'api' | 'worker';
 
@@ -40,6 +44,8 @@ export class SupervisedAroProcess {
   private ready: Promise<void> = Promise.resolve();
   private expectingExit = false;
   private stopped = false;
+  /** Processes in a row that exited before they were ready. */
+  private failedStarts = 0;
   private readonly log: WriteStream;
 
   /** `name` tells apart processes of one role (worker-1, worker-2): it names the log file. */
@@ -64,7 +70,10 @@ export class SupervisedAroProcess {
     return this.log.path as string;
   }
 
-  /** Spawns the process; resolves once it prints its ready line (a process that exits first is started again). */
+  /**
+   * Spawns the process; resolves once it answers its health probe. A process that exits first is
+   * started again; after three in a row, start() fails with the last one's output.
+   */
   start(): Promise<void> {
     this.spawnOnce();
     return this.ready;
@@ -102,9 +111,21 @@ export class SupervisedAroProcess {
     this.child = child;
     this.log.write(`--- ${new Date().toISOString()} started (pid ${String(child.pid)})\n`);
     let markReady: () => void = () => undefined;
-    this.ready = new Promise<void>((resolve) => (markReady = resolve));
-    child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    let giveUp: (err: Error) => void = () => undefined;
+    let wasReady = false;
+    this.ready = new Promise<void>((resolve, reject) => {
+      markReady = () => {
+        wasReady = true;
+        this.failedStarts = 0;
+        resolve();
+      };
+      giveUp = reject;
+    });
+    // Nobody may be waiting when the supervisor gives up (a crash long after start): not an unhandled rejection.
+    this.ready.catch(() => undefined);
+    const tail = collectTail(child);
+    child.stdout?.on('data', (chunk: string) => this.log.write(chunk));
+    child.stderr?.on('data', (chunk: string) => this.log.write(chunk));
     const healthz = `http://127.0.0.1:${this.env[HEALTH_PORTS[this.role]]}/healthz`;
     void (async () => {
       while (child.exitCode === null && child.signalCode === null) {
@@ -119,12 +140,22 @@ export class SupervisedAroProcess {
         resolve();
         if (this.expectingExit || this.stopped) return;
         this.unexpectedExits.push({ role: this.role, at: Date.now(), code, signal });
+        if (!wasReady && ++this.failedStarts >= FAILED_STARTS_BEFORE_GIVING_UP) {
+          this.stopped = true;
+          giveUp(
+            new Error(
+              `the ${this.name} process exited ${this.failedStarts} times in a row before it was ready (last: ${signal ?? `status ${String(code)}`}); its last output (all of it in ${this.logFile}):\n${tail.join('\n')}`,
+            ),
+          );
+          return;
+        }
         // The supervisor's restart: whoever waits for readiness waits for the next process.
         setTimeout(() => {
           if (this.stopped) return;
           const previousReady = markReady;
+          const previousGiveUp = giveUp;
           this.spawnOnce();
-          void this.ready.then(previousReady);
+          this.ready.then(previousReady, previousGiveUp);
         }, RESTART_DELAY_MS);
       });
     });

@@ -7,7 +7,6 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { createPrisma, type Db } from '../../src/db/prisma';
-import { workflowSpanSinks } from '../../src/telemetry/tracing';
 import { workflowBundle } from '../../src/worker/workflow-bundle';
 import { verifyRescheduleLink } from '../../src/domain/reschedule-link';
 import { createTenant } from '../../src/tenants/create-tenant';
@@ -105,7 +104,7 @@ export function lifecycleSuite(title: string, options: SuiteOptions = {}) {
         if (this.currentTest?.state !== 'passed') return;
         for (const handle of started) {
           await Worker.runReplayHistory(
-            { workflowBundle: await workflowBundle(), dataConverter: testDataConverter(), sinks: workflowSpanSinks() },
+            { workflowBundle: await workflowBundle({ traced: false }), dataConverter: testDataConverter() },
             await handle.fetchHistory(),
             handle.workflowId,
           );
