@@ -1,7 +1,7 @@
 // `npm run bench`: ARO against bare Temporal in one run (docs/benchmarks.md explains every figure).
-// Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]]
+// Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]] [--cpu-profiles DIR]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchmarksDoc } from './benchmarks-doc';
 import { CLUSTER_SECTION } from './cluster-report';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       'write-docs': { type: 'boolean', default: false },
       note: { type: 'string' },
+      'cpu-profiles': { type: 'string' },
     },
   });
   const sizeName = values.size ?? (values.small ? 'small' : 'full');
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   // Progress goes to stderr, so that --json leaves stdout to the report.
   const started = Date.now();
   const progress = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
-  const report = await runBench(size, progress);
+  const profiles = values['cpu-profiles'] ? resolve(values['cpu-profiles']) : undefined;
+  if (profiles) await mkdir(profiles, { recursive: true });
+  const report = await runBench(size, progress, profiles);
+  if (profiles) progress(`CPU profiles of every process (api, aro, bare; one file per thread) in ${profiles}`);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
   if (values['write-docs']) {
     await mkdir(dirname(DOCS_FILE), { recursive: true });

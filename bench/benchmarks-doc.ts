@@ -23,20 +23,42 @@ npm run bench -- --small         # small size
 npm run bench -- --size tiny     # what the CI smoke test runs (test/bench-smoke.test.ts)
 npm run bench -- --json          # the report as JSON on stdout
 npm run bench -- --write-docs    # rewrite this file with the run's table [--note "…"]
+npm run bench -- --cpu-profiles /tmp/aro-profiles   # also write each process's V8 CPU profiles
 \`\`\`
 
 | scenario | ARO | bare Temporal baseline |
 | --- | --- | --- |
 | booking intake | signed \`POST /webhooks/booking/:tenantId\` (appointment.created) at fixed rates: answer latency from the scheduled instant (p50/p95/p99), answers taken (202) a second from the first request to the last answer; status codes in the notes | \`signalWithStart\` of a bare workflow at the same rates (the client call's latency) |
 | lifecycle starts | bookings at a fixed rate until each one's booking confirmation row is stored in \`Message\`; completions a second from the first booking to the last confirmation; CPU time per start of the worker and of the Temporal server, and the API's per booking (no baseline: the bare client is the bench itself) | a bare workflow started at the same rate until its one activity has run |
-| reminder storm | N appointments whose one reminder falls due at the same instant T0: lateness of the stored sends after T0 (p50/p99, last), and N ÷ (last send − T0) as drain rate | N bare workflows sleeping until T0, then one activity |
+| reminder storm | N appointments whose one reminder falls due at the same instant T0: lateness of the stored sends after T0 (p50/p99, last), and N ÷ (last send − T0) as drain rate; CPU of the worker and of the Temporal server per reminder, from T0 until every reminder is recorded in its appointment; a send more than 20 s later than the median has its history's timeline in the notes (where its time went) | N bare workflows sleeping until T0, then one activity |
 | reply → acknowledgement | a patient's "YES" through \`POST /dev/inbound/:tenantId\` until the \`confirm_ack\` row is stored | a signal to a waiting bare workflow until its one activity has run |
 | history per workflow | events and protobuf-encoded bytes of the history: a booking up to its confirmation, and a typical lifecycle (booked, booking confirmation, two reminders, confirmed by reply, checked in, review request — on the real dev server, its touches seconds apart through the tenant's policy) | the whole history of a bare one-activity workflow |
 | worker memory | held heap and RSS of the worker process (after full collections) grown by N open, cached lifecycles, divided by N | N bare workflows waiting on a timer, in a worker process of the same kind |
 
 Each scenario's notes also give the CPU seconds each process spent during it. Read a ratio with its
 two figures: the baseline does almost nothing, so a ratio says what ARO's work costs on top of
-Temporal's, not that either is slow.`;
+Temporal's, not that either is slow.
+
+## Where the cost goes
+
+On two cores every throughput figure is CPU-bound: the processes share the cores, so each
+millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
+(\`--cpu-profiles\`, read per thread and per time window) of the worker during a reminder storm,
+2026-11-29:
+
+- **The workflow thread** (one per worker process) spends about half of its busy time in the call
+  into the workflow sandbox itself (the self time of \`vm\`'s \`runInContext\`, which the SDK runs
+  under a timeout on every call, bare workflows alike) and about a quarter in the SDK's promise
+  hooks, which record a stack trace for every promise a workflow creates (for the \`__stack_trace\`
+  query; not switchable). Both grow with the number of activations and of awaited calls in ARO's
+  code, not with what the code decides.
+- **The main thread** spends nearly a third of its busy time in Prisma (its query compiler and the
+  \`pg\` driver): the send skill and the step record are one transaction each, several statements
+  apiece. Then the SDK's bridge to its Rust core, garbage collection and socket writes.
+- **Tracing**: Temporal's OpenTelemetry workflow interceptors, once always bundled, built spans on
+  every activation even with nothing exporting them, and nearly doubled the worker's CPU per
+  lifecycle start (33.7 → 19.2 ms in a small run) and its peak memory; they are now bundled only when
+  \`OTEL_EXPORTER_OTLP_ENDPOINT\` is set.`;
 
 export function benchmarksDoc(report: BenchReport, remark: string | undefined): string {
   const caveat =

@@ -42,14 +42,19 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * `cpuProfileDir`: the process writes V8 CPU profiles there when it stops (one per thread: the worker's
+ * workflows run in a thread of their own), for Chrome DevTools or any .cpuprofile reader.
+ */
 export async function startBenchProcess(
   kind: BenchProcessKind,
   env: Record<string, string>,
   maxCachedWorkflows = 0,
+  cpuProfileDir?: string,
 ): Promise<BenchProcess> {
   const child = fork(require.resolve('./bench-process'), [kind, String(maxCachedWorkflows)], {
     env: { ...process.env, ...env },
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const tail = collectTail(child);

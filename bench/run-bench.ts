@@ -43,8 +43,9 @@ async function withCpu<T>(stack: BenchStack, run: () => Promise<T>): Promise<{ v
   };
 }
 
-export async function runBench(size: BenchSize, progress: (line: string) => void): Promise<BenchReport> {
-  const stack = await startBenchStack(openWorkflowsOf(size), progress);
+/** `cpuProfileDir`: where each process writes its CPU profiles at the end of the run. */
+export async function runBench(size: BenchSize, progress: (line: string) => void, cpuProfileDir?: string): Promise<BenchReport> {
+  const stack = await startBenchStack(openWorkflowsOf(size), progress, { temporal: 'dev', aroWorkers: 1, cpuProfileDir });
   try {
     const context: ScenarioContext = { stack, size, progress };
     const figures: Figure[] = [];

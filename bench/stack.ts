@@ -101,6 +101,8 @@ export interface BenchStackOptions {
   temporal: 'dev' | 'cluster';
   /** ARO worker processes. */
   aroWorkers: number;
+  /** Where every process writes its CPU profiles when it stops (none when absent). */
+  cpuProfileDir?: string;
 }
 
 /** Starts the whole system; `maxCachedWorkflows` must hold every workflow the run leaves open. */
@@ -147,13 +149,13 @@ export async function startBenchStack(
     };
     progress(`starting ARO (API and ${options.aroWorkers} worker process(es)) and the bare baseline worker`);
     const [api, aroWorker, bareWorker] = await startedTogether(stops, [
-      startBenchProcess('api', env),
-      startBenchProcess('aro', env, maxCachedWorkflows),
-      startBenchProcess('bare', env, maxCachedWorkflows),
+      startBenchProcess('api', env, 0, options.cpuProfileDir),
+      startBenchProcess('aro', env, maxCachedWorkflows, options.cpuProfileDir),
+      startBenchProcess('bare', env, maxCachedWorkflows, options.cpuProfileDir),
     ] as const);
     const moreAroWorkers = await startedTogether(
       stops,
-      Array.from({ length: options.aroWorkers - 1 }, () => startBenchProcess('aro', env, maxCachedWorkflows)),
+      Array.from({ length: options.aroWorkers - 1 }, () => startBenchProcess('aro', env, maxCachedWorkflows, options.cpuProfileDir)),
     );
     const db = createPrisma(database.databaseUrl);
     stops.push(() => db.$disconnect());

@@ -9,7 +9,9 @@ import { waitForMessages } from '../messages';
 import { fireAtRate } from '../open-loop';
 import { STORM_POLICY } from '../policies';
 import type { BenchStack } from '../stack';
+import { cpuSecondsOf } from '../processes';
 import { percentile, ratePerSecond } from '../stats';
+import { waitUntil } from '../waiting';
 import { explainLateSends } from './late-sends';
 import { bookAtRate, patience, SECOND, type ScenarioContext } from './scenario';
 
@@ -40,6 +42,18 @@ async function plannedBy(stack: BenchStack, tenantId: string, expected: number, 
   return count;
 }
 
+/** CPU seconds a worker process and the Temporal server have used so far. */
+function cpuOf(stack: BenchStack, worker: 'aro' | 'bare'): { worker: number; temporal: number } {
+  const { aroWorker, bareWorker } = stack.processes;
+  const workers = worker === 'aro' ? [aroWorker, ...stack.moreAroWorkers] : [bareWorker];
+  return { worker: workers.reduce((sum, p) => sum + p.cpuSeconds(), 0), temporal: cpuSecondsOf(stack.temporalPid) };
+}
+
+/** CPU milliseconds per reminder of the worker(s) and the server between two readings. */
+function cpuPerReminder(before: { worker: number; temporal: number }, after: { worker: number; temporal: number }, reminders: number) {
+  return { worker: ((after.worker - before.worker) * 1000) / reminders, temporal: ((after.temporal - before.temporal) * 1000) / reminders };
+}
+
 function summarise(dueAt: number, doneAt: number[]) {
   const lateness = doneAt.map((t) => t - dueAt);
   const last = Math.max(...doneAt);
@@ -61,6 +75,9 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   const accepted = shots.filter((s) => s.outcome === '202').length;
   const planned = await plannedBy(stack, tenant.id, accepted, aroDue);
   if (planned === 0) throw new Error('reminder storm: no reminder was planned before its instant');
+  // From just before the instant until every reminder's outcome is recorded: the whole cost of the storm.
+  await sleep(Math.max(0, aroDue - SECOND - Date.now()));
+  const aroCpuBefore = cpuOf(stack, 'aro');
   const sent = await waitForMessages(
     stack.db,
     { tenantId: tenant.id, kind: 'reminder_confirm', externalIdPrefix: PREFIX },
@@ -68,6 +85,10 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
     aroDue - Date.now() + patience(count, perSecond),
     progress,
   );
+  await waitUntil('the reminders recorded in the appointments', patience(count, perSecond), async () =>
+    (await stack.db.appointment.count({ where: { tenantId: tenant.id, externalId: { startsWith: PREFIX }, status: 'awaiting_confirmation' } })) >= planned,
+  );
+  const aroCpu = cpuPerReminder(aroCpuBefore, cpuOf(stack, 'aro'), planned);
   const aro = summarise(aroDue, [...sent.values()]);
   const outliers = new Map([...sent].filter(([, at]) => at - aroDue > aro.p50 + OUTLIER_MS));
   const explained = await explainLateSends(stack.temporal, outliers, aroDue, OUTLIERS_EXPLAINED);
@@ -80,13 +101,19 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
     return 'ok';
   });
   const bareStarted = bareShots.filter((s) => s.outcome === 'ok');
+  await sleep(Math.max(0, bareDue - SECOND - Date.now()));
+  const bareCpuBefore = cpuOf(stack, 'bare');
   const bare = summarise(bareDue, await Promise.all(bareStarted.map((s) => handles[s.index].result())));
+  const bareCpu = cpuPerReminder(bareCpuBefore, cpuOf(stack, 'bare'), bareStarted.length);
 
   const figures: Figure[] = [
     { scenario: SCENARIO, name: `lateness p50, ${count} due at once`, unit: 'ms', aro: aro.p50, bare: bare.p50 },
     { scenario: SCENARIO, name: `lateness p99, ${count} due at once`, unit: 'ms', aro: aro.p99, bare: bare.p99 },
     { scenario: SCENARIO, name: `last send after the instant, ${count} due at once`, unit: 'ms', aro: aro.max, bare: bare.max },
     { scenario: SCENARIO, name: `drain rate, ${count} due at once`, unit: '/s', aro: aro.drainPerSecond, bare: bare.drainPerSecond },
+    // The storm is CPU-bound on a small machine: what each reminder costs the worker and the server says why.
+    { scenario: SCENARIO, name: 'worker CPU per reminder', unit: 'ms', aro: aroCpu.worker, bare: bareCpu.worker },
+    { scenario: SCENARIO, name: 'Temporal server CPU per reminder', unit: 'ms', aro: aroCpu.temporal, bare: bareCpu.temporal },
   ];
   return {
     figures,
