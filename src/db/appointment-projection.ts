@@ -2,6 +2,7 @@
 // lifecycle, once by the API (revision 0) so the clinic sees the appointment at once.
 import { Prisma } from '../generated/prisma/client';
 import type { AppointmentProjection } from '../workflows/contracts';
+import { oneStatement } from './one-statement';
 import type { Db } from './prisma';
 
 export interface ProjectionWrite {
@@ -12,24 +13,28 @@ export interface ProjectionWrite {
   projection: AppointmentProjection;
 }
 
-/**
- * @param alongside a write made in the same statement, so in one round trip and atomically with the
- *   row (the booking webhook's settlement of its delivery ledger entry).
- */
-export async function writeProjection(db: Db, { tenantId, workflowId, revision, projection: p }: ProjectionWrite, alongside?: Prisma.Sql): Promise<void> {
-  await db.$executeRaw`
-    ${alongside ? Prisma.sql`WITH alongside AS (${alongside})` : Prisma.empty}
+/** The row's upsert as one statement: only a newer revision (or a retry of the same one) replaces the row. */
+export function projectionUpsert({ tenantId, workflowId, revision, projection: p }: ProjectionWrite): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO "Appointment" ("tenantId", "externalId", "workflowId", "status", "needsAttention", "startsAt",
       "patientName", "patientPhone", "provider", "location", "nextTouchAt", "nextTouchKind", "attentionReasons", "revision", "updatedAt")
     VALUES (${tenantId}, ${p.externalId}, ${workflowId}, ${p.status}, ${p.needsAttention}, ${new Date(p.startsAt)},
       ${p.patientName}, ${p.patientPhone}, ${p.provider}, ${p.location},
-      ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${p.attentionReasons ?? []}::text[], ${revision}, now())
+      ${p.nextTouchAt ? new Date(p.nextTouchAt) : null}, ${p.nextTouchKind}, ${p.attentionReasons ?? []}::text[], ${revision}, now() AT TIME ZONE 'UTC')
     ON CONFLICT ("tenantId", "externalId") DO UPDATE SET
       "workflowId" = EXCLUDED."workflowId", "status" = EXCLUDED."status", "needsAttention" = EXCLUDED."needsAttention",
       "startsAt" = EXCLUDED."startsAt", "patientName" = EXCLUDED."patientName", "patientPhone" = EXCLUDED."patientPhone",
       "provider" = EXCLUDED."provider", "location" = EXCLUDED."location", "nextTouchAt" = EXCLUDED."nextTouchAt",
       "nextTouchKind" = EXCLUDED."nextTouchKind", "attentionReasons" = EXCLUDED."attentionReasons",
-      "revision" = EXCLUDED."revision", "updatedAt" = now()
+      "revision" = EXCLUDED."revision", "updatedAt" = EXCLUDED."updatedAt"
     WHERE "Appointment"."revision" < EXCLUDED."revision"
       OR ("Appointment"."revision" = EXCLUDED."revision" AND EXCLUDED."revision" > 0)`;
+}
+
+/**
+ * @param alongside a write made in the same statement, so in one round trip and atomically with the
+ *   row (the booking webhook's settlement of its delivery ledger entry).
+ */
+export async function writeProjection(db: Db, write: ProjectionWrite, alongside?: Prisma.Sql): Promise<void> {
+  await db.$executeRaw(oneStatement([alongside, projectionUpsert(write)]));
 }
