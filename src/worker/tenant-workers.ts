@@ -37,22 +37,23 @@ interface TenantSettings {
 
 const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
 /**
- * Long polls a dedicated queue's Worker keeps open, scaled by the server's feedback. A Temporal
- * frontend holds at most 1,200 polls of one kind per namespace (`frontend.namespaceCount`), across
- * every worker process, so what counts is the idle cost: an idle queue shrinks to `minimum`, and 1 a
- * clinic leaves room for about 1,100 dedicated clinics beside the pools (docs/tenants-at-scale.md).
- * A fixed 2 kept the idle cost low but made a reminder storm's sends wait for those two polls
- * (schedule-to-start p90 8.2 s for 1,000 due at once); growing to 10 (the SDK's old fixed number) on
- * a backlog brought it to 1.0 s. `initial` is what the queue had before: 2.
+ * Long polls a dedicated queue's Worker keeps open, scaled by the server's feedback (a backlog asks
+ * for more, an empty poll for fewer). A Temporal frontend holds at most 1,200 polls of one kind per
+ * namespace (`frontend.namespaceCount`), across every worker process, so what counts is the idle
+ * cost, and the SDK only shrinks a queue's polls once the server has sent it a scaling decision: a
+ * queue that has carried no task keeps `initial`. Hence 1 to start and 1 at rest, which leaves room
+ * for about 1,150 dedicated clinics beside one process's core and pool polls (docs/tenants-at-scale.md).
+ * A fixed 2 made a reminder storm's sends wait for those two polls (1,000 due at once: schedule-to-start
+ * p90 8.2 s); growing to 10 (the SDK's old fixed number) on a backlog brought it to 1.0 s.
  */
-const DEDICATED_QUEUE_POLLERS = { type: 'autoscaling', minimum: 1, initial: 2, maximum: 10 } as const;
+const DEDICATED_QUEUE_POLLERS = { type: 'autoscaling', minimum: 1, initial: 1, maximum: 10 } as const;
 /**
  * The pools serve every pooled clinic, so they see the load a clinic alone does not: they grow with a
- * backlog up to the SDK's old fixed 10 and shrink when idle. Each worker process polls every pool, so an
- * idle minimum of 2 (a poll waiting while the other carries a task) rather than 10 keeps the pools'
+ * backlog up to the SDK's old fixed 10 and come back to 2 at rest (a poll waiting while the other
+ * carries a task). Every worker process polls every pool, so 2 rather than 10 at rest keeps the pools'
  * share of the 1,200 small as processes are added.
  */
-const POOL_QUEUE_POLLERS = { type: 'autoscaling', minimum: 2, initial: 5, maximum: 10 } as const;
+const POOL_QUEUE_POLLERS = { type: 'autoscaling', minimum: 2, initial: 2, maximum: 10 } as const;
 
 interface TenantWorker {
   supervisor: SupervisedWorker;
