@@ -264,7 +264,7 @@ describe('two sharded worker processes', function () {
     stack = await startAroStack({ ARO_TENANT_SHARDS: '2', ARO_TENANT_SHARD: '0' });
     // Random ids, as ARO gives them, until each shard has two.
     for (let i = 0; tenantsOf[0].length < 2 || tenantsOf[1].length < 2; i++) {
-      const { tenant } = await createTenant(stack.db, { name: `Sharded Clinic ${i}`, timeZone: 'UTC' });
+      const { tenant } = await createTenant(stack.db, { name: `Sharded Clinic ${i}`, timeZone: 'UTC', executor: 'dedicated' });
       tenantsOf[tenantShard(tenant.id, 2)].push(tenant.id);
     }
     logDir = mkdtempSync(join(tmpdir(), 'aro-shards-'));
