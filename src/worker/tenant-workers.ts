@@ -42,9 +42,10 @@ const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
  * namespace (`frontend.namespaceCount`), across every worker process, so what counts is the idle
  * cost, and the SDK only shrinks a queue's polls once the server has sent it a scaling decision: a
  * queue that has carried no task keeps `initial`. Hence 1 to start and 1 at rest, which leaves room
- * for about 1,150 dedicated clinics beside one process's core and pool polls (docs/tenants-at-scale.md).
+ * for about 1,170 dedicated clinics beside one process's core and pool polls (docs/tenants-at-scale.md).
  * A fixed 2 made a reminder storm's sends wait for those two polls (1,000 due at once: schedule-to-start
- * p90 8.2 s); growing to 10 (the SDK's old fixed number) on a backlog brought it to 1.0 s.
+ * p90 8.2 s); growing to 10 (the SDK's old fixed number) on a backlog brought it to 1.0 s (measured
+ * starting from 2, not from 1).
  */
 const DEDICATED_QUEUE_POLLERS = { type: 'autoscaling', minimum: 1, initial: 1, maximum: 10 } as const;
 /**
