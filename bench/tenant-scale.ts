@@ -20,7 +20,9 @@ export interface IdleCost {
   heldRssMb: number;
   /** Its JavaScript heap after full collections, in MB. */
   heldHeapMb: number;
-  /** Long polls the server held open for the namespace at the end of the window (activity + workflow). */
+  /** Long polls the server held open for the namespace 10 s after the start, before the window (activity + workflow). */
+  openPollsAtStart: number;
+  /** Long polls it held open at the end of the window: what autoscaling pollers have shrunk to after a minute idle. */
   openPolls: number;
   /** Poll requests a second the server answered for the namespace during the window. */
   pollsPerSecond: number;
@@ -110,6 +112,7 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
           startSeconds: Number(startSeconds.toFixed(1)),
           heldRssMb: mb(held.rss),
           heldHeapMb: mb(held.heapUsed),
+          openPollsAtStart: pollSeries(before.metrics, 'service_pending_requests', ns),
           openPolls: pollSeries(after.metrics, 'service_pending_requests', ns),
           pollsPerSecond: perSecond(pollSeries(after.metrics, 'service_requests', ns) - pollSeries(before.metrics, 'service_requests', ns), seconds),
           workerCpu: perSecond(after.worker - before.worker, seconds),
@@ -129,11 +132,11 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
 
 export function idleCostTable(results: IdleCost[]): string {
   const rows = results.map((r) =>
-    [r.tenants, r.startSeconds, r.heldRssMb, r.heldHeapMb, r.openPolls, r.pollsPerSecond, r.workerCpu, r.serverCpu].join(' | '),
+    [r.tenants, r.startSeconds, r.heldRssMb, r.heldHeapMb, r.openPollsAtStart, r.openPolls, r.pollsPerSecond, r.workerCpu, r.serverCpu].join(' | '),
   );
   return [
-    '| tenants | start (s) | held RSS (MB) | held heap (MB) | open polls | poll requests/s | worker CPU (s/s) | server CPU (s/s) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| tenants | start (s) | held RSS (MB) | held heap (MB) | open polls at 10 s | open polls at end | poll requests/s | worker CPU (s/s) | server CPU (s/s) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }

@@ -10,7 +10,7 @@ import { createPrisma, type Db } from '../src/db/prisma';
 import { defaultPolicy } from '../src/domain/policy';
 import { startApi, type RunningApi } from '../src/api/main';
 import { findActiveAppointment } from '../src/api/replies/active-appointment';
-import { tenantTaskQueue } from '../src/routing/tenant-task-queue';
+import { DEFAULT_TENANT_POOLS, poolTaskQueue, tenantPool } from '../src/routing/tenant-task-queue';
 import { createTenant } from '../src/tenants/create-tenant';
 import { LIFECYCLE_VERSION, searchAttributes, type AppointmentStatus, type LifecycleInput } from '../src/workflows/contracts';
 import { graphqlClient } from './support/graphql-client';
@@ -240,8 +240,8 @@ describe('API: booking webhooks, dev replies and probes', function () {
         policy: defaultPolicy(),
         bookingEventId: event.id,
         bookingOccurredAt: '2030-03-01T18:00:00.000Z',
-        // A dedicated clinic (the default): its skills run on its own queue.
-        skillRoute: { taskQueue: tenantTaskQueue(tenantId) },
+        // A pooled clinic (the default): its skills run on its pool, with the clinic as fairness key.
+        skillRoute: { taskQueue: poolTaskQueue(tenantPool(tenantId, DEFAULT_TENANT_POOLS)), fairnessKey: tenantId },
       });
       assert.ok(plan && plan.touches.length > 0, 'the API plans the touches');
       assert.equal(typeof cancelQuestionTtlMs, 'number');

@@ -147,6 +147,35 @@ describe('migrations', function () {
     });
   });
 
+  it('makes new clinics pooled and leaves every existing clinic on the executor it had', async function () {
+    const url = await emptyDatabase();
+    const dir = copyOfMigrations();
+    const pooledByDefault = '20261129140000_pooled_by_default';
+    rmSync(join(dir, pooledByDefault), { recursive: true });
+    await applyMigrations(url, dir);
+    /** A clinic stored by a writer that names its executor only when given one (else the column's default). */
+    const insertTenant = (c: Client, id: string, executor?: string) =>
+      c.query(
+        `INSERT INTO "Tenant" ("id", "name", "timeZone", "policy", "webhookSecret", "channels", "updatedAt"${executor ? ', "executor"' : ''})
+         VALUES ($1, 'Clinic', 'Europe/Madrid', '{}', 'whsec_x', '{}', now()${executor ? ', $2' : ''})`,
+        executor ? [id, executor] : [id],
+      );
+    await withClient(url, async (c) => {
+      await insertTenant(c, 't_before');
+      await insertTenant(c, 't_left', 'leaving-dedicated');
+    });
+    assert.deepEqual(await applyMigrations(url), [pooledByDefault]);
+    await withClient(url, async (c) => {
+      await insertTenant(c, 't_after');
+      const rows = await c.query('SELECT "id", "executor" FROM "Tenant" ORDER BY "id"');
+      assert.deepEqual(rows.rows, [
+        { id: 't_after', executor: 'pooled' },
+        { id: 't_before', executor: 'dedicated' },
+        { id: 't_left', executor: 'leaving-dedicated' },
+      ]);
+    });
+  });
+
   it('keeps AuditEvent append-only, even against a tenant delete', async function () {
     await withClient(server.databaseUrl, async (c) => {
       await c.query(

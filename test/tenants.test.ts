@@ -73,6 +73,13 @@ describe('tenants', function () {
       assert.notEqual(first.webhookSecret, second.webhookSecret);
     });
 
+    it('puts a new clinic in a pool unless it asks for its own queue', async function () {
+      const pooled = await createTenant(db, { name: 'Pooled Clinic', timeZone: 'Europe/Madrid' });
+      const dedicated = await createTenant(db, { name: 'Dedicated Clinic', timeZone: 'Europe/Madrid', executor: 'dedicated' });
+      assert.equal((await db.tenant.findUniqueOrThrow({ where: { id: pooled.tenant.id } })).executor, 'pooled');
+      assert.equal((await db.tenant.findUniqueOrThrow({ where: { id: dedicated.tenant.id } })).executor, 'dedicated');
+    });
+
     it('refuses a time zone that is not an IANA zone, naming timeZone, and stores nothing', async function () {
       const before = [await db.tenant.count(), await db.template.count(), await db.apiKey.count()];
       await assert.rejects(createTenant(db, { name: 'Mars Clinic', timeZone: 'Mars/Olympus_Mons' }), (err: unknown) => {
@@ -121,17 +128,33 @@ describe('tenants', function () {
     it('creates a tenant and prints its id, API key and webhook secret as JSON', async function () {
       const { stdout } = await aro(['tenant', 'create', '--name', 'CLI Clinic', '--timezone', 'Europe/Madrid', '--locale', 'es', '--json']);
       const printed = JSON.parse(stdout) as Record<string, string>;
-      assert.deepEqual(Object.keys(printed).sort(), ['apiKey', 'id', 'name', 'timeZone', 'webhookSecret']);
+      assert.deepEqual(Object.keys(printed).sort(), ['apiKey', 'executor', 'id', 'name', 'timeZone', 'webhookSecret']);
       assert.equal(printed.name, 'CLI Clinic');
       assert.equal(printed.timeZone, 'Europe/Madrid');
+      assert.equal(printed.executor, 'pooled');
       const stored = await db.tenant.findUniqueOrThrow({ where: { id: printed.id }, include: { apiKeys: true } });
       assert.equal(stored.defaultLocale, 'es');
+      assert.equal(stored.executor, 'pooled');
       assert.equal(stored.webhookSecret, printed.webhookSecret);
       assert.equal(stored.apiKeys[0].keyHash, hashApiKey(printed.apiKey));
 
       const listed = JSON.parse((await aro(['tenant', 'list', '--json'])).stdout) as { id: string }[];
       assert.ok(listed.some((t) => t.id === printed.id), 'tenant list --json shows the new tenant');
-      assert.match((await aro(['tenant', 'list'])).stdout, new RegExp(`^${printed.id}\\s+CLI Clinic\\s+Europe/Madrid\\s+es\\s`, 'm'));
+      assert.match((await aro(['tenant', 'list'])).stdout, new RegExp(`^${printed.id}\\s+CLI Clinic\\s+Europe/Madrid\\s+es\\s+pooled\\s`, 'm'));
+    });
+
+    it('creates a clinic with its own queue on --dedicated, and refuses --dedicated with --pooled', async function () {
+      const { stdout } = await aro(['tenant', 'create', '--name', 'Own Queue Clinic', '--timezone', 'Europe/Madrid', '--dedicated', '--json']);
+      const printed = JSON.parse(stdout) as Record<string, string>;
+      assert.equal(printed.executor, 'dedicated');
+      assert.equal((await db.tenant.findUniqueOrThrow({ where: { id: printed.id } })).executor, 'dedicated');
+      assert.match((await aro(['tenant', 'list'])).stdout, new RegExp(`^${printed.id}\\s+Own Queue Clinic\\s+Europe/Madrid\\s+en\\s+dedicated\\s`, 'm'));
+
+      const count = await db.tenant.count();
+      const { code, stderr } = await aroFailing(['tenant', 'create', '--name', 'Both', '--timezone', 'Europe/Madrid', '--dedicated', '--pooled']);
+      assert.equal(code, 2);
+      assert.match(stderr, /^aro: give --dedicated or --pooled, not both\nusage: aro tenant /);
+      assert.equal(await db.tenant.count(), count);
     });
 
     it('exits with 1 and the validation error for an unknown time zone', async function () {

@@ -72,9 +72,10 @@ describe("supervised workers: a clinic's executor that stops comes back, and the
     // process's own port (`npm run worker`).
     stack = await startAroStack({}, { createWorker, apiCoversWorkers: true });
     workerHttp = await startWorkerHttp({ workers: stack.workers, port: 0, host: '127.0.0.1' });
-    const created = await createTenant(stack.db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es' });
+    // Clinics with their own queues: each has its own supervised Worker to stop.
+    const created = await createTenant(stack.db, { name: 'Clínica Norte', timeZone: ZONE, defaultLocale: 'es', executor: 'dedicated' });
     clinic = { id: created.tenant.id, webhookSecret: created.webhookSecret };
-    other = (await createTenant(stack.db, { name: 'Clínica Sur', timeZone: ZONE })).tenant;
+    other = (await createTenant(stack.db, { name: 'Clínica Sur', timeZone: ZONE, executor: 'dedicated' })).tenant;
   });
 
   const workerProbe = () => get(`${workerHttp!.url}/readyz`);

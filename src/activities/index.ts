@@ -57,12 +57,14 @@ function schedulingTenant(claimed: string): string {
  */
 export function createPooledSkillActivities(deps: ActivityDeps): SkillActivities {
   return {
+    // Counted as a dedicated queue's skills are, once admitted: a send that comes before its clinic's
+    // pace allows is retried, not a message.
     'messaging.send': async (cmd) => {
       const tenantId = schedulingTenant(cmd.tenantId);
       await admitPooledSend(deps.db, tenantId);
-      return createMessagingSend(deps, tenantId)(cmd);
+      return countedSend(createMessagingSend(deps, tenantId))(cmd);
     },
-    'nlp.classify': async (cmd) => createNlpClassify(deps, schedulingTenant(cmd.tenantId))(cmd),
+    'nlp.classify': async (cmd) => countedClassify(createNlpClassify(deps, schedulingTenant(cmd.tenantId)))(cmd),
   };
 }
 

@@ -16,7 +16,7 @@ export interface CreateTenantInput {
   defaultLocale?: string;
   /** A chosen id (seeded demo tenants, tests); generated when absent. */
   id?: string;
-  /** Where its skills run: its own task queue (default) or a shared pool (docs/tenants-at-scale.md). */
+  /** Where its skills run: a shared pool (default) or its own task queue (docs/tenants-at-scale.md). */
   executor?: 'dedicated' | 'pooled';
 }
 
@@ -95,7 +95,7 @@ function validate(input: CreateTenantInput): Required<CreateTenantInput> {
   if (!isTenantId(id)) {
     throw new TenantInputError('id', `${JSON.stringify(id)} must be 1-64 letters, digits, _ or -, starting with a letter or digit`);
   }
-  return { id, name, timeZone, defaultLocale, executor: input.executor ?? 'dedicated' };
+  return { id, name, timeZone, defaultLocale, executor: input.executor ?? 'pooled' };
 }
 
 /** Validates, then stores the tenant, its first API key and its default templates in one transaction. */

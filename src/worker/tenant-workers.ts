@@ -37,12 +37,24 @@ interface TenantSettings {
 
 const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
 /**
- * Long polls each dedicated queue's Worker keeps open (the SDK's default is 10). A Temporal frontend
- * holds at most 1,200 polls of one kind per namespace (`frontend.namespaceCount`), across every worker
- * process: at 10 a queue, about 120 dedicated clinics exhaust it (docs/tenants-at-scale.md). Two keep a
- * poll waiting while the other carries a task, which is enough for one clinic's send rate.
+ * Long polls a dedicated queue's Worker keeps open, scaled by the server's feedback (a backlog asks
+ * for more, an empty poll for fewer). A Temporal frontend holds at most 1,200 polls of one kind per
+ * namespace (`frontend.namespaceCount`), across every worker process, so what counts is the idle
+ * cost, and the SDK only shrinks a queue's polls once the server has sent it a scaling decision: a
+ * queue that has carried no task keeps `initial`. Hence 1 to start and 1 at rest, which leaves room
+ * for about 1,170 dedicated clinics beside one process's core and pool polls (docs/tenants-at-scale.md).
+ * A fixed 2 made a reminder storm's sends wait for those two polls (1,000 due at once: schedule-to-start
+ * p90 8.2 s); growing to 10 (the SDK's old fixed number) on a backlog brought it to 1.0 s (measured
+ * starting from 2, not from 1).
  */
-const DEDICATED_QUEUE_POLLERS = 2;
+const DEDICATED_QUEUE_POLLERS = { type: 'autoscaling', minimum: 1, initial: 1, maximum: 10 } as const;
+/**
+ * The pools serve every pooled clinic, so they see the load a clinic alone does not: they grow with a
+ * backlog up to the SDK's old fixed 10 and come back to 2 at rest (a poll waiting while the other
+ * carries a task). Every worker process polls every pool, so 2 rather than 10 at rest keeps the pools'
+ * share of the 1,200 small as processes are added.
+ */
+const POOL_QUEUE_POLLERS = { type: 'autoscaling', minimum: 2, initial: 2, maximum: 10 } as const;
 
 interface TenantWorker {
   supervisor: SupervisedWorker;
@@ -72,6 +84,7 @@ export class TenantWorkers {
               taskQueue,
               activities,
               maxConcurrentActivityTaskExecutions: opts.poolMaxConcurrentActivities,
+              activityTaskPollerBehavior: POOL_QUEUE_POLLERS,
             }),
         }),
     );
@@ -137,7 +150,7 @@ export class TenantWorkers {
             // twice the rate within one second, the rate on average).
             maxActivitiesPerSecond,
             maxConcurrentActivityTaskExecutions: maxConcurrentActivities ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
-            activityTaskPollerBehavior: { type: 'simple-maximum', maximum: DEDICATED_QUEUE_POLLERS },
+            activityTaskPollerBehavior: DEDICATED_QUEUE_POLLERS,
           }),
       });
       // A clinic whose worker cannot start is reported (restarting) and retried; the others go on.

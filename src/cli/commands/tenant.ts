@@ -16,7 +16,8 @@ import { formatUsage, UsageError, type CliCommand } from '../command';
 import { resolveDatabaseUrl } from '../database-url';
 
 const USAGE = [
-  'aro tenant create --name <name> --timezone <IANA zone> [--locale <locale>] [--id <id>] [--pooled] [--json]',
+  'aro tenant create --name <name> --timezone <IANA zone> [--locale <locale>] [--id <id>] [--dedicated | --pooled] [--json]',
+  '    (a new clinic is pooled: its skills run on a shared pool queue; --dedicated gives it its own queue)',
   'aro tenant list [--json]',
   'aro tenant twilio --id <id> --account-sid <AC...> (--messaging-service-sid <MG...> | --from <+E.164>) [--whatsapp-from <+E.164>] [--rate <messages/s>]',
   '    (the auth token is read from TWILIO_AUTH_TOKEN, never from the command line; ARO_SECRETS_KEY seals it)',
@@ -54,6 +55,7 @@ async function create(args: string[]): Promise<void> {
         timezone: { type: 'string' },
         locale: { type: 'string' },
         id: { type: 'string' },
+        dedicated: { type: 'boolean' },
         pooled: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -66,7 +68,8 @@ async function create(args: string[]): Promise<void> {
   }
   if (values.name === undefined) throw new UsageError('--name is required', USAGE);
   if (values.timezone === undefined) throw new UsageError('--timezone is required', USAGE);
-  const executor = values.pooled ? 'pooled' : 'dedicated';
+  if (values.dedicated && values.pooled) throw new UsageError('give --dedicated or --pooled, not both', USAGE);
+  const executor = values.dedicated ? 'dedicated' : 'pooled';
   const input = { name: values.name, timeZone: values.timezone, defaultLocale: values.locale, id: values.id, executor } as const;
 
   const { tenant, apiKey, webhookSecret } = await withDatabase(async (db) => {
@@ -82,12 +85,12 @@ async function create(args: string[]): Promise<void> {
     return created;
   });
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ id: tenant.id, apiKey, webhookSecret, name: tenant.name, timeZone: tenant.timeZone })}\n`);
+    process.stdout.write(`${JSON.stringify({ id: tenant.id, apiKey, webhookSecret, name: tenant.name, timeZone: tenant.timeZone, executor })}\n`);
     return;
   }
   process.stdout.write(
     [
-      `Created tenant ${tenant.id}: ${tenant.name} (${tenant.timeZone}, locale ${tenant.defaultLocale}).`,
+      `Created tenant ${tenant.id}: ${tenant.name} (${tenant.timeZone}, locale ${tenant.defaultLocale}, ${executor}).`,
       'Store these now; they are not shown again:',
       `  API key         ${apiKey}`,
       `  Webhook secret  ${webhookSecret}`,
@@ -106,7 +109,7 @@ async function list(args: string[]): Promise<void> {
   }
   const tenants = await withDatabase((db) =>
     db.tenant.findMany({
-      select: { id: true, name: true, timeZone: true, defaultLocale: true, createdAt: true },
+      select: { id: true, name: true, timeZone: true, defaultLocale: true, executor: true, createdAt: true },
       orderBy: { createdAt: 'asc' },
     }),
   );
@@ -118,8 +121,8 @@ async function list(args: string[]): Promise<void> {
     process.stdout.write('No tenants yet. Create one with: aro tenant create --name <name> --timezone <IANA zone>\n');
     return;
   }
-  const rows = [['ID', 'NAME', 'TIME ZONE', 'LOCALE', 'CREATED']].concat(
-    tenants.map((t) => [t.id, t.name, t.timeZone, t.defaultLocale, t.createdAt.toISOString()]),
+  const rows = [['ID', 'NAME', 'TIME ZONE', 'LOCALE', 'EXECUTOR', 'CREATED']].concat(
+    tenants.map((t) => [t.id, t.name, t.timeZone, t.defaultLocale, t.executor, t.createdAt.toISOString()]),
   );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   process.stdout.write(rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n');
