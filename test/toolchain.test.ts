@@ -117,13 +117,13 @@ describe('supervised ARO processes', function () {
 
   it('gives up on a process that keeps exiting before it is ready, and says why', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'aro-supervised-'));
-    // No DATABASE_URL: the worker refuses to start, every time — restarting cannot mend it.
+    // A DATABASE_URL that is no URL: the worker refuses its settings every time — restarting cannot mend it.
     const env = { DATABASE_URL: '', ARO_WORKER_HTTP_PORT: String(await freePort()), ARO_ALLOW_PLAINTEXT_PAYLOADS: '1' };
     const worker = new SupervisedAroProcess('worker', env, logDir, 'worker-without-database');
     try {
       await assert.rejects(worker.start(), (err: Error) => {
         assert.match(err.message, /worker-without-database process exited 3 times in a row before it was ready/);
-        assert.match(err.message, /DATABASE_URL is required/);
+        assert.match(err.message, /invalid configuration: DATABASE_URL/);
         return true;
       });
       assert.equal(worker.unexpectedExits.length, 3);
