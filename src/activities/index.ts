@@ -51,20 +51,33 @@ function schedulingTenant(claimed: string): string {
   return claimed;
 }
 
+/** Clinics whose skills (and their caches) a pool worker keeps; the least recently served go first. */
+const POOLED_CLINICS_KEPT = 1_000;
+
 /**
  * Skills of a pool queue, shared by many tenants: each call serves the tenant of the lifecycle that
  * scheduled it, with that tenant's credentials, settings and send rate, never the queue's.
  */
 export function createPooledSkillActivities(deps: ActivityDeps): SkillActivities {
+  // Each clinic's skills keep its row, templates and opened credentials for the cache TTL, as on a
+  // dedicated queue: built once per clinic (the most recently served ones), not once per call.
+  const served = new Map<string, ReturnType<typeof createSkillActivities>>();
+  const skillsOf = (tenantId: string) => {
+    const skills = served.get(tenantId) ?? createSkillActivities(deps, tenantId);
+    served.delete(tenantId);
+    served.set(tenantId, skills);
+    if (served.size > POOLED_CLINICS_KEPT) served.delete(served.keys().next().value!);
+    return skills;
+  };
   return {
     // Counted as a dedicated queue's skills are, once admitted: a send that comes before its clinic's
     // pace allows is retried, not a message.
     'messaging.send': async (cmd) => {
       const tenantId = schedulingTenant(cmd.tenantId);
       await admitPooledSend(deps.db, tenantId);
-      return countedSend(createMessagingSend(deps, tenantId))(cmd);
+      return skillsOf(tenantId)['messaging.send'](cmd);
     },
-    'nlp.classify': async (cmd) => countedClassify(createNlpClassify(deps, schedulingTenant(cmd.tenantId)))(cmd),
+    'nlp.classify': async (cmd) => skillsOf(schedulingTenant(cmd.tenantId))['nlp.classify'](cmd),
   };
 }
 
