@@ -303,7 +303,8 @@ describe('clinic web app (Chromium)', function () {
     await page.getByRole('link', { name: 'Rosalind Franklin' }).click();
     await page.getByLabel('Reply to Rosalind Franklin').fill('Please call us back.');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByText('opted out of messages', { exact: false }).waitFor();
+    // The refusal sits under the reply box; the timeline may also show the opt-out itself by now.
+    await page.getByText('This patient has opted out of messages', { exact: false }).waitFor();
     assert.equal(await page.getByLabel('Reply to Rosalind Franklin').inputValue(), 'Please call us back.', 'the text is kept');
     await saveScreenshot(page, 'reply-refused-opted-out');
   });
