@@ -20,6 +20,22 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** CPU seconds of named sources (a process, a group of processes) from the meter's making until `used()`. */
+export interface CpuMeter<K extends string> {
+  used(): Record<K, number>;
+}
+
+export function cpuMeter<K extends string>(sources: Record<K, () => number>): CpuMeter<K> {
+  const read = () => Object.fromEntries(Object.entries<() => number>(sources).map(([name, seconds]) => [name, seconds()])) as Record<K, number>;
+  const before = read();
+  return {
+    used: () => {
+      const now = read();
+      return Object.fromEntries(Object.entries<number>(now).map(([name, seconds]) => [name, seconds - before[name as K]])) as Record<K, number>;
+    },
+  };
+}
+
 /** Highest RSS process `pid` has had, in bytes. */
 export function peakRssOf(pid: number): number {
   const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -9,7 +9,7 @@ import { reminderStorm } from './scenarios/reminder-storm';
 import { replyAcknowledgement } from './scenarios/reply-acknowledgement';
 import type { ScenarioContext } from './scenarios/scenario';
 import { workerMemory } from './scenarios/worker-memory';
-import { cpuSecondsOf, peakRssOf } from './processes';
+import { cpuMeter, cpuSecondsOf, peakRssOf } from './processes';
 import { openWorkflowsOf, type BenchSize } from './sizes';
 import { startBenchStack, type BenchStack } from './stack';
 
@@ -33,10 +33,10 @@ export interface BenchReport {
 /** CPU seconds each process spent while `run` ran, as a note. */
 async function withCpu<T>(stack: BenchStack, run: () => Promise<T>): Promise<{ value: T; note: string }> {
   const { api, aroWorker, bareWorker } = stack.processes;
-  const meters = [() => api.cpuSeconds(), () => aroWorker.cpuSeconds(), () => bareWorker.cpuSeconds(), () => cpuSecondsOf(stack.temporalPid)];
-  const before = meters.map((m) => m());
+  const meter = cpuMeter({ api: api.cpuSeconds, aro: aroWorker.cpuSeconds, bare: bareWorker.cpuSeconds, temporal: () => cpuSecondsOf(stack.temporalPid) });
   const value = await run();
-  const [apiCpu, aroCpu, bareCpu, temporalCpu] = meters.map((m, i) => (m() - before[i]).toFixed(1));
+  const used = meter.used();
+  const [apiCpu, aroCpu, bareCpu, temporalCpu] = [used.api, used.aro, used.bare, used.temporal].map((seconds) => seconds.toFixed(1));
   return {
     value,
     note: `CPU seconds: ARO API ${apiCpu}, ARO worker ${aroCpu}, bare worker ${bareCpu}, Temporal server ${temporalCpu} (both halves)`,

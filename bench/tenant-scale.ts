@@ -10,7 +10,7 @@ import { createPrisma, type Db } from '../src/db/prisma';
 import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { createTenant } from '../src/tenants/create-tenant';
 import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
-import { cpuSecondsOf, startBenchProcess } from './processes';
+import { cpuMeter, cpuSecondsOf, startBenchProcess } from './processes';
 
 export interface IdleCost {
   tenants: number;
@@ -99,11 +99,13 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
         const startSeconds = (Date.now() - startedAt) / 1000;
         // Let the pollers settle (the SDK scales its pollers) before counting.
         await sleep(10_000);
-        const before = { metrics: await readMetrics(temporal.metricsUrl!), worker: worker.cpuSeconds(), server: cpuSecondsOf(temporal.pid) };
+        const before = await readMetrics(temporal.metricsUrl!);
+        const cpu = cpuMeter({ worker: worker.cpuSeconds, server: () => cpuSecondsOf(temporal.pid) });
         const windowStart = Date.now();
         options.progress(`${size} tenants: counting for ${options.windowSeconds} s`);
         await sleep(options.windowSeconds * 1000);
-        const after = { metrics: await readMetrics(temporal.metricsUrl!), worker: worker.cpuSeconds(), server: cpuSecondsOf(temporal.pid) };
+        const after = await readMetrics(temporal.metricsUrl!);
+        const used = cpu.used();
         const seconds = (Date.now() - windowStart) / 1000;
         const held = await worker.heldMemory();
         const ns = temporal.namespace;
@@ -112,11 +114,11 @@ export async function measureIdleTenants(options: TenantScaleOptions): Promise<I
           startSeconds: Number(startSeconds.toFixed(1)),
           heldRssMb: mb(held.rss),
           heldHeapMb: mb(held.heapUsed),
-          openPollsAtStart: pollSeries(before.metrics, 'service_pending_requests', ns),
-          openPolls: pollSeries(after.metrics, 'service_pending_requests', ns),
-          pollsPerSecond: perSecond(pollSeries(after.metrics, 'service_requests', ns) - pollSeries(before.metrics, 'service_requests', ns), seconds),
-          workerCpu: perSecond(after.worker - before.worker, seconds),
-          serverCpu: perSecond(after.server - before.server, seconds),
+          openPollsAtStart: pollSeries(before, 'service_pending_requests', ns),
+          openPolls: pollSeries(after, 'service_pending_requests', ns),
+          pollsPerSecond: perSecond(pollSeries(after, 'service_requests', ns) - pollSeries(before, 'service_requests', ns), seconds),
+          workerCpu: perSecond(used.worker, seconds),
+          serverCpu: perSecond(used.server, seconds),
         });
       } finally {
         await worker.stop();

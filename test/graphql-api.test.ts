@@ -415,6 +415,34 @@ describe('clinic GraphQL API end to end', function () {
     assert.equal(await stack.db.message.count({ where: { tenantId: clinic.id, kind: 'staff_message' } }), 1, 'nothing more was sent');
   });
 
+  it('a staff message retried with its idempotency key is sent once, even when both tries run at once', async () => {
+    ok(await createAppointment('msg-3', firstDay.plus({ days: 4 }).set({ hour: 16 }), 'Ana Lima', uniquePhone()));
+    await bookingConfirmed('msg-3');
+    const send = (body: string, idempotencyKey: string) =>
+      clinicGql(
+        `mutation($body: String!, $key: String) { sendMessage(externalId: "msg-3", body: $body, idempotencyKey: $key) { messages { kind body } } }`,
+        { body, key: idempotencyKey },
+      );
+    const staffMessages = (body: string) => stack.db.message.count({ where: { tenantId: clinic.id, kind: 'staff_message', body } });
+
+    const badKey = await send('Hello', 'not a key!');
+    assert.equal(errorCode(badKey), 'BAD_USER_INPUT');
+    assert.equal(badKey.errors![0].extensions.fields[0].field, 'idempotencyKey');
+    assert.equal(await staffMessages('Hello'), 0, 'a refused key sends nothing');
+
+    const first = ok(await send('Your results are in.', 'key-1')).sendMessage;
+    const retried = ok(await send('Your results are in.', 'key-1')).sendMessage;
+    assert.deepEqual(retried.messages, first.messages, 'the retry gets the first answer');
+    assert.equal(await staffMessages('Your results are in.'), 1);
+
+    const together = await Promise.all([send('Bring your glasses.', 'key-2'), send('Bring your glasses.', 'key-2')]);
+    together.forEach((answer) => ok(answer));
+    assert.equal(await staffMessages('Bring your glasses.'), 1, 'two tries at once, one message');
+
+    ok(await send('Your results are in.', 'key-3'));
+    assert.equal(await staffMessages('Your results are in.'), 2, 'another key is another message');
+  });
+
   it("dev mode's patient phone: each phone's conversation as the patient sees it, and a reply played from it", async () => {
     const phones = ok(await clinicGql(`{ devPhones { phone patientName messages { direction body at } } }`)).devPhones;
     const rosa = phones.find((p: { patientName: string }) => p.patientName === 'Rosa Díaz');

@@ -51,7 +51,7 @@ describe('settings changes are audited', function () {
     const [entry] = await settingsAudit();
     assert.equal(entry.action, 'settings.tenant_created');
     assert.equal(entry.actor, 'operator (api)');
-    assert.deepEqual(entry.detail, { name: 'Audit Dental', timeZone: 'Europe/Madrid', defaultLocale: 'en' });
+    assert.deepEqual(entry.detail, { name: 'Audit Dental', timeZone: 'Europe/Madrid', defaultLocale: 'en', executor: 'pooled' });
   });
 
   it('records each clinic change with the key that made it and the values before and after', async () => {

@@ -37,7 +37,7 @@ describe('tenants', function () {
     it('stores the tenant with only a hash of its API key, the default policy and the en and es templates', async function () {
       const created = await createTenant(db, { name: '  Sunrise Clinic ', timeZone: 'Europe/Madrid', defaultLocale: 'es' });
       assert.match(created.tenant.id, /^t_[0-9a-f]{16}$/);
-      assert.deepEqual(created.tenant, { id: created.tenant.id, name: 'Sunrise Clinic', timeZone: 'Europe/Madrid', defaultLocale: 'es' });
+      assert.deepEqual(created.tenant, { id: created.tenant.id, name: 'Sunrise Clinic', timeZone: 'Europe/Madrid', defaultLocale: 'es', executor: 'pooled' });
       assert.match(created.apiKey, /^aro_[A-Za-z0-9_-]{43}$/);
       assert.match(created.webhookSecret, /^whsec_[0-9a-f]{64}$/);
 

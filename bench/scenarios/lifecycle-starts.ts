@@ -6,7 +6,7 @@ import { bareOneActivity } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
 import { fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
-import { cpuSecondsOf } from '../processes';
+import { cpuMeter, cpuSecondsOf } from '../processes';
 import { workflowIdOf } from '../stack';
 import { percentile, ratePerSecond } from '../stats';
 import { bookAtRate, confirmationsSent, farAhead, patience, type ScenarioContext } from './scenario';
@@ -35,23 +35,20 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
   const tenant = await stack.createTenant('Bench Starts', BENCH_POLICY);
   progress(`lifecycle starts: ${count} bookings at ${perSecond}/s, until each confirmation is sent`);
   const startsAt = farAhead();
-  const aroCpuBefore = { api: api.cpuSeconds(), worker: aroWorker.cpuSeconds(), temporal: cpuSecondsOf(stack.temporalPid) };
+  const temporalCpu = () => cpuSecondsOf(stack.temporalPid);
+  const aroMeter = cpuMeter({ api: api.cpuSeconds, worker: aroWorker.cpuSeconds, temporal: temporalCpu });
   const shots = await bookAtRate(stack, tenant, { prefix: PREFIX, count, perSecond, startsAt });
   const accepted = shots.filter((s) => s.outcome === '202');
   if (accepted.length === 0) throw new Error(`lifecycle starts: no booking was accepted (${shots[0].outcome})`);
   const sent = await confirmationsSent(context, tenant, PREFIX, accepted.length, patience(count, perSecond));
-  const aroCpu = {
-    api: api.cpuSeconds() - aroCpuBefore.api,
-    worker: aroWorker.cpuSeconds() - aroCpuBefore.worker,
-    temporal: cpuSecondsOf(stack.temporalPid) - aroCpuBefore.temporal,
-  };
+  const aroCpu = aroMeter.used();
   const aro = measure(
     accepted.map((s) => s.scheduledAt),
     accepted.map((s) => sent.get(workflowIdOf(tenant.id, `${PREFIX}${s.index}`))!),
   );
 
   progress(`lifecycle starts: ${count} bare one-activity workflows at ${perSecond}/s`);
-  const bareCpuBefore = { worker: bareWorker.cpuSeconds(), temporal: cpuSecondsOf(stack.temporalPid) };
+  const bareMeter = cpuMeter({ worker: bareWorker.cpuSeconds, temporal: temporalCpu });
   const handles: WorkflowHandle<typeof bareOneActivity>[] = [];
   const bareShots = await fireAtRate(count, perSecond, async (i) => {
     handles[i] = await stack.bareTemporal.workflow.start(bareOneActivity, { workflowId: `bare-${PREFIX}${i}`, taskQueue: BARE_TASK_QUEUE });
@@ -62,7 +59,7 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
     bareStarted.map((s) => s.scheduledAt),
     await Promise.all(bareStarted.map((s) => handles[s.index].result())),
   );
-  const bareCpu = { worker: bareWorker.cpuSeconds() - bareCpuBefore.worker, temporal: cpuSecondsOf(stack.temporalPid) - bareCpuBefore.temporal };
+  const bareCpu = bareMeter.used();
 
   const figures: Figure[] = [50, 95, 99].map((p) => ({
     scenario: SCENARIO,

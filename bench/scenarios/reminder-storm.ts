@@ -9,7 +9,7 @@ import { waitForMessages } from '../messages';
 import { fireAtRate } from '../open-loop';
 import { STORM_POLICY } from '../policies';
 import type { BenchStack } from '../stack';
-import { cpuSecondsOf } from '../processes';
+import { cpuMeter, cpuSecondsOf, type CpuMeter } from '../processes';
 import { percentile, ratePerSecond } from '../stats';
 import { waitUntil } from '../waiting';
 import { explainLateSends } from './late-sends';
@@ -42,16 +42,17 @@ async function plannedBy(stack: BenchStack, tenantId: string, expected: number, 
   return count;
 }
 
-/** CPU seconds a worker process and the Temporal server have used so far. */
-function cpuOf(stack: BenchStack, worker: 'aro' | 'bare'): { worker: number; temporal: number } {
+/** CPU of the worker process(es) of one side and of the Temporal server, from now on. */
+function cpuOf(stack: BenchStack, worker: 'aro' | 'bare'): CpuMeter<'worker' | 'temporal'> {
   const { aroWorker, bareWorker } = stack.processes;
   const workers = worker === 'aro' ? [aroWorker, ...stack.moreAroWorkers] : [bareWorker];
-  return { worker: workers.reduce((sum, p) => sum + p.cpuSeconds(), 0), temporal: cpuSecondsOf(stack.temporalPid) };
+  return cpuMeter({ worker: () => workers.reduce((sum, p) => sum + p.cpuSeconds(), 0), temporal: () => cpuSecondsOf(stack.temporalPid) });
 }
 
-/** CPU milliseconds per reminder of the worker(s) and the server between two readings. */
-function cpuPerReminder(before: { worker: number; temporal: number }, after: { worker: number; temporal: number }, reminders: number) {
-  return { worker: ((after.worker - before.worker) * 1000) / reminders, temporal: ((after.temporal - before.temporal) * 1000) / reminders };
+/** CPU milliseconds per reminder of the worker(s) and the server since the meter was made. */
+function cpuPerReminder(meter: CpuMeter<'worker' | 'temporal'>, reminders: number) {
+  const used = meter.used();
+  return { worker: (used.worker * 1000) / reminders, temporal: (used.temporal * 1000) / reminders };
 }
 
 function summarise(dueAt: number, doneAt: number[]) {
@@ -77,7 +78,7 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   if (planned === 0) throw new Error('reminder storm: no reminder was planned before its instant');
   // From just before the instant until every reminder's outcome is recorded: the whole cost of the storm.
   await sleep(Math.max(0, aroDue - SECOND - Date.now()));
-  const aroCpuBefore = cpuOf(stack, 'aro');
+  const aroMeter = cpuOf(stack, 'aro');
   const sent = await waitForMessages(
     stack.db,
     { tenantId: tenant.id, kind: 'reminder_confirm', externalIdPrefix: PREFIX },
@@ -88,7 +89,7 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   await waitUntil('the reminders recorded in the appointments', patience(count, perSecond), async () =>
     (await stack.db.appointment.count({ where: { tenantId: tenant.id, externalId: { startsWith: PREFIX }, status: 'awaiting_confirmation' } })) >= planned,
   );
-  const aroCpu = cpuPerReminder(aroCpuBefore, cpuOf(stack, 'aro'), planned);
+  const aroCpu = cpuPerReminder(aroMeter, planned);
   const aro = summarise(aroDue, [...sent.values()]);
   const outliers = new Map([...sent].filter(([, at]) => at - aroDue > aro.p50 + OUTLIER_MS));
   const explained = await explainLateSends(stack.temporal, outliers, aroDue, OUTLIERS_EXPLAINED);
@@ -102,9 +103,9 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   });
   const bareStarted = bareShots.filter((s) => s.outcome === 'ok');
   await sleep(Math.max(0, bareDue - SECOND - Date.now()));
-  const bareCpuBefore = cpuOf(stack, 'bare');
+  const bareMeter = cpuOf(stack, 'bare');
   const bare = summarise(bareDue, await Promise.all(bareStarted.map((s) => handles[s.index].result())));
-  const bareCpu = cpuPerReminder(bareCpuBefore, cpuOf(stack, 'bare'), bareStarted.length);
+  const bareCpu = cpuPerReminder(bareMeter, bareStarted.length);
 
   const figures: Figure[] = [
     { scenario: SCENARIO, name: `lateness p50, ${count} due at once`, unit: 'ms', aro: aro.p50, bare: bare.p50 },

@@ -21,7 +21,7 @@ export interface CreateTenantInput {
 }
 
 export interface CreatedTenant {
-  tenant: { id: string; name: string; timeZone: string; defaultLocale: string };
+  tenant: { id: string; name: string; timeZone: string; defaultLocale: string; executor: 'dedicated' | 'pooled' };
   /** Shown once: only its hash is stored. */
   apiKey: string;
   /** Signs booking webhooks (X-Aro-Signature). */
@@ -100,7 +100,7 @@ function validate(input: CreateTenantInput): Required<CreateTenantInput> {
 
 /** Validates, then stores the tenant, its first API key and its default templates in one transaction. */
 export async function createTenant(db: Db, input: CreateTenantInput): Promise<CreatedTenant> {
-  const { executor, ...tenant } = validate(input);
+  const tenant = validate(input);
   const apiKey = generateApiKey();
   const webhookSecret = `whsec_${randomBytes(32).toString('hex')}`;
   const policy = defaultPolicy();
@@ -109,7 +109,6 @@ export async function createTenant(db: Db, input: CreateTenantInput): Promise<Cr
   await db.tenant.create({
     data: {
       ...tenant,
-      executor,
       // Policy is plain JSON data; its interface only lacks the index signature Prisma's JSON type asks for.
       policy: policy as unknown as Prisma.InputJsonObject,
       policyVersion: policy.version,

@@ -97,6 +97,9 @@ export function lifecycleSuite(title: string, options: SuiteOptions = {}) {
       workers = await startWorkers(env, db, { providers: { scripted: provider } });
     });
     if (options.replayHistories) {
+      // Only this test's workflows: another suite run earlier in the same process may have started
+      // some on a test environment that is gone by now.
+      beforeEach(() => void takeStartedWorkflows());
       afterEach(async function () {
         this.timeout(60_000);
         const started = takeStartedWorkflows();

@@ -218,11 +218,18 @@ export class AppointmentWorkflows {
    * StaffActionRefusedError when the workflow refuses it and WorkflowNotFoundError when the
    * lifecycle has closed or never started.
    */
-  async staffAction<A extends StaffActionName>(tenantId: string, externalId: string, action: A, args: StaffActionArgs<A>): Promise<AppointmentSnapshot> {
+  /** `updateId`: a repeat with the same id, in the same run, gets the first outcome from the server and changes nothing. */
+  async staffAction<A extends StaffActionName>(
+    tenantId: string,
+    externalId: string,
+    action: A,
+    args: StaffActionArgs<A>,
+    updateId?: string,
+  ): Promise<AppointmentSnapshot> {
     const handle = this.temporal.workflow.getHandle(appointmentWorkflowId(tenantId, externalId));
     const update = staffUpdates[action] as UpdateDefinition<AppointmentSnapshot, [StaffActionArgs<A>]>;
     try {
-      return await this.call(action, () => handle.executeUpdate(update, { args: [args] }));
+      return await this.call(action, () => handle.executeUpdate(update, { args: [args], ...(updateId ? { updateId } : {}) }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;

@@ -43,8 +43,15 @@ const REFUSAL_CODES: Record<string, ClinicErrorCode> = {
   [ErrorType.InvalidCommand]: ClinicErrorCode.BadUserInput,
 };
 
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
+
 const staffMessageSchema = z.object({
   body: text(STAFF_MESSAGE_MAX_LENGTH).refine((b) => b.trim().length > 0, 'must not be blank'),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]+$/, "must be letters, digits, '.', '_', ':' or '-'")
+    .max(IDEMPOTENCY_KEY_MAX_LENGTH, `must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`)
+    .optional(),
 });
 const resolutionSchema = z.object({
   reason: text(MAX_ATTENTION_REASON_LENGTH).optional(),
@@ -105,10 +112,11 @@ export class StaffActions {
   /**
    * Staff's reply to the patient. Refused during the clinic's quiet hours (by its current policy),
    * with when they end, rather than held: staff who write at night see at once that the patient
-   * will not read it until morning, and decide then whether it still holds.
+   * will not read it until morning, and decide then whether it still holds. `idempotencyKey` is the
+   * update's id: Temporal answers a repeat with the first outcome instead of running it again.
    */
-  async sendMessage(caller: TenantCaller, externalId: string, body: string): Promise<Appointment> {
-    const parsed = staffMessageSchema.safeParse({ body });
+  async sendMessage(caller: TenantCaller, externalId: string, body: string, idempotencyKey?: string): Promise<Appointment> {
+    const parsed = staffMessageSchema.safeParse({ body, idempotencyKey });
     if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error.issues));
     // Known first, so that another clinic's appointment is not found whatever the hour.
     await this.requireProjected(caller.tenantId, externalId);
@@ -123,7 +131,7 @@ export class StaffActions {
         { externalId, until: until.toISO() },
       );
     }
-    return this.update(caller, externalId, 'sendMessage', { actor: caller.keyName, body: parsed.data.body });
+    return this.update(caller, externalId, 'sendMessage', { actor: caller.keyName, body: parsed.data.body }, true, parsed.data.idempotencyKey);
   }
 
   markAttendance(caller: TenantCaller, externalId: string, outcome: 'completed' | 'no_show'): Promise<Appointment> {
@@ -195,9 +203,10 @@ export class StaffActions {
     action: A,
     args: StaffActionArgs<A>,
     endedIsRefusal = true,
+    updateId?: string,
   ): Promise<Appointment> {
     try {
-      return await this.reads.withStoredHistory(await this.workflows.staffAction(caller.tenantId, externalId, action, args));
+      return await this.reads.withStoredHistory(await this.workflows.staffAction(caller.tenantId, externalId, action, args, updateId));
     } catch (err) {
       if (err instanceof StaffActionRefusedError) {
         throw new ClinicError((err.type && REFUSAL_CODES[err.type]) || ClinicErrorCode.InvalidTransition, err.message, { externalId });

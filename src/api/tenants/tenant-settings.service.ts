@@ -44,7 +44,7 @@ export class TenantSettings {
       actor: 'operator (api)',
       action: 'settings.tenant_created',
       subject: `tenant:${tenant.id}`,
-      detail: { name: tenant.name, timeZone: tenant.timeZone, defaultLocale: tenant.defaultLocale },
+      detail: { name: tenant.name, timeZone: tenant.timeZone, defaultLocale: tenant.defaultLocale, executor: tenant.executor },
     });
     return { tenant: await this.get(tenant.id), apiKey: created.apiKey, webhookSecret: created.webhookSecret };
   }

@@ -2,7 +2,7 @@
 import { UsePipes } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AppointmentReads } from '../../appointments/appointment-reads.service';
-import { StaffActions } from '../../appointments/staff-actions.service';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, StaffActions } from '../../appointments/staff-actions.service';
 import type { TenantCaller } from '../auth/api-callers';
 import { ClinicKey } from '../auth/caller.decorators';
 import { AppointmentInput } from '../dto/appointment.input';
@@ -73,8 +73,16 @@ export class AppointmentResolver {
     @ClinicKey() caller: TenantCaller,
     @Args(externalIdArg) externalId: string,
     @Args('body', { type: () => String }) body: string,
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description:
+        'The same key for a retry of the same message (after a lost answer): it is sent once and the retry gets the first answer. ' +
+        `1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} letters, digits, '.', '_', ':' or '-', e.g. a UUID made when staff press Send.`,
+    })
+    idempotencyKey?: string | null,
   ): Promise<Appointment> {
-    return this.staff.sendMessage(caller, externalId, body);
+    return this.staff.sendMessage(caller, externalId, body, idempotencyKey ?? undefined);
   }
 
   @Mutation(() => Appointment, {

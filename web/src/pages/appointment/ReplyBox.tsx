@@ -1,15 +1,15 @@
 // Staff write to the patient in their own words (SMS, sent now, recorded in the thread). A refusal —
 // opted out, quiet hours, the provider's — is shown under the text, which is kept for another try.
 import { Button, Group, Stack, Text, Textarea } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useMutation, type CombinedError } from 'urql';
 import { useClinicDates, type ClinicDates } from '../../clinic/dates';
 import { graphql } from '../../gql';
 import { describeError, fieldError } from '../../graphql/errors';
 
 const SendMessageDocument = graphql(`
-  mutation SendMessage($externalId: ID!, $body: String!) {
-    sendMessage(externalId: $externalId, body: $body) {
+  mutation SendMessage($externalId: ID!, $body: String!, $idempotencyKey: String) {
+    sendMessage(externalId: $externalId, body: $body, idempotencyKey: $idempotencyKey) {
       ...AppointmentDetail
     }
   }
@@ -41,6 +41,8 @@ export function ReplyBox({ externalId, patientName }: { externalId: string; pati
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, send] = useMutation(SendMessageDocument);
+  // One key per message: pressing Send again on the same text after a lost answer cannot send it twice.
+  const attempt = useRef<{ text: string; key: string } | null>(null);
 
   async function submit() {
     const text = body.trim();
@@ -49,9 +51,14 @@ export function ReplyBox({ externalId, patientName }: { externalId: string; pati
       return;
     }
     setError(null);
-    const result = await send({ externalId, body: text });
-    if (result.error) setError(refusal(result.error, dates));
-    else setBody('');
+    if (attempt.current?.text !== text) attempt.current = { text, key: crypto.randomUUID() };
+    const result = await send({ externalId, body: text, idempotencyKey: attempt.current.key });
+    if (result.error) {
+      setError(refusal(result.error, dates));
+      return;
+    }
+    attempt.current = null;
+    setBody('');
   }
 
   return (
