@@ -58,7 +58,38 @@ millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
 - **Tracing**: Temporal's OpenTelemetry workflow interceptors, once always bundled, built spans on
   every activation even with nothing exporting them, and nearly doubled the worker's CPU per
   lifecycle start (33.7 → 19.2 ms in a small run) and its peak memory; they are now bundled only when
-  \`OTEL_EXPORTER_OTLP_ENDPOINT\` is set.`;
+  \`OTEL_EXPORTER_OTLP_ENDPOINT\` is set.
+
+### The reminder storm, taken apart
+
+Measured on 2026-11-29 with the storm scenario alone (1,000 reminders due at once, fresh servers,
+nothing else in the worker), a scratch script over the bench's own modules, one variable at a time:
+
+- **Drain**: 84–94 a second against bare 148–172, so 0.49–0.57× in five runs.
+- **Where a send's time goes**, from the histories of one run: every timer fired within 0.4 s of
+  the instant; then the workflow task waited p50 3.8 s (p90 7.6 s) to be picked up, took p50
+  0.76 s to schedule the send, the send waited p50 0.74 s (p99 2.4 s) on the pool queue and ran
+  p50 0.6 s. Every wait is a queue in front of a busy CPU.
+- **CPU in the 11 s after the instant** (per process and thread, from \`/proc\`, and \`perf\`): ARO's
+  worker 7.9 s, the Temporal server 6.9 s, PostgreSQL about 2.4 s, of the 22 s two cores have. In
+  the worker: main thread about 3.5 ms per reminder, workflow thread 1.7, V8's helper threads
+  (concurrent marking, the optimizing compiler) 2.2, the SDK core's Rust threads 1.0. Up to its
+  send, a reminder costs the worker about 8 ms; a bare one costs about 6 ms for its whole run.
+- **Tried, no change to the drain**: no step record after the send (88 a second: the records run
+  after the sends anyway, so it saves CPU, not drain time); the pool's pollers fixed at 10 from
+  the start (90); a 64 MiB young generation (85; 87 against 74 with 4,000 lifecycles preloaded,
+  within the noise of the bare figure, which moved as much).
+- **Open lifecycles cost**: with 4,000–5,000 lifecycles preloaded into the worker, the storm drains
+  at 74–81 a second (0.49×), and the worker's CPU per reminder rises from about 15 to 18 ms. In the
+  full run, after every other scenario (about 7,500 open), it is 50.7 (0.36×).
+- **Not ours to change**: the SDK calls into the workflow sandbox under a \`vm\` timeout, which makes
+  Node start a watchdog thread per call: 90 µs a call here against 1 µs without, several calls per
+  activation, ARO's and bare workflows' alike. The SDK does not expose the setting.
+
+What would move it: fewer statements in the send skill (four, each about 0.2–0.35 ms of the main
+thread's CPU in Prisma against about 0.1 ms for the bare \`pg\` driver) and fewer activations per
+step. The storm does not reach 0.8× on two cores with the send skill doing what it does: the bare
+baseline's activity does nothing.`;
 
 export function benchmarksDoc(report: BenchReport, remark: string | undefined): string {
   const caveat =
