@@ -2,12 +2,12 @@
 // ARO's API (`api`) and workers (`aro`), configured from the same environment variables as `npm run api`
 // and `npm run worker`, or the bare baseline worker (`bare`). Forked by bench/processes.ts with
 // --expose-gc; tells its parent when it is ready and answers `memory` requests over IPC.
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startApi } from '../src/api/main';
 import { loadConfig } from '../src/config';
 import { createPrisma } from '../src/db/prisma';
-import { aroDataConverter } from '../src/temporal/data-converter';
+import { aroTemporalClient } from '../src/temporal/aro-client';
 import { runWorkers } from '../worker';
 import * as bareActivities from './baseline/bare-activities';
 
@@ -45,7 +45,7 @@ async function startPart(kind: string, maxCachedWorkflows: number): Promise<Runn
     // With the pool settings `npm run api` uses (ARO_DB_POOL_SIZE, ARO_DB_ACQUIRE_TIMEOUT_MS).
     const db = createPrisma(config.DATABASE_URL, config);
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config) });
+    const temporal = aroTemporalClient(config, connection);
     const api = await startApi({ config, db, temporal, port: 0, host: '127.0.0.1' });
     let stopped: () => void = () => {};
     const done = new Promise<void>((resolve) => (stopped = resolve));

@@ -3,7 +3,7 @@
 // DATABASE_URL and TEMPORAL_ADDRESS switch to external servers. Ctrl-C stops everything.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { startApi } from '../src/api/main';
@@ -13,10 +13,10 @@ import { applyMigrations } from '../src/db/migrate';
 import { createPrisma } from '../src/db/prisma';
 import { log, setLogLevel } from '../src/telemetry/logger';
 import { installTemporalRuntime } from '../src/telemetry/temporal-runtime';
-import { startTracing, tracingClientInterceptors } from '../src/telemetry/tracing';
+import { startTracing } from '../src/telemetry/tracing';
+import { aroTemporalClient } from '../src/temporal/aro-client';
 import { devOperatorKey } from '../src/tenants/operator-key';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
-import { aroDataConverter } from '../src/temporal/data-converter';
 import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { registerSearchAttributes } from '../src/toolchain/search-attributes';
 import { ensureTemporalCli } from '../src/toolchain/temporal-cli';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         log.warn({ component: 'dev', err }, 'could not register search attributes'),
       );
     }
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: aroDataConverter(config), interceptors: tracingClientInterceptors() });
+    const client = aroTemporalClient(config, connection, tracing);
 
     const tenant = await demoTenant(db, settings.ARO_DEV_DEMO_TIMEZONE, previous.demoTenant?.apiKey);
 

@@ -114,6 +114,18 @@ describe('payload encryption (real Temporal, PostgreSQL and a local Twilio)', fu
     for (const secret of [confirmed.name, confirmed.phone, reply]) assert.ok(decoded.includes(secret), `${secret} decodes from the history`);
   });
 
+  it('carries no trace header without tracing: the start, the signals and the activities of a booking have no header at all', async () => {
+    const plain = new Client({ connection: stack.temporal.connection, namespace: stack.temporal.options.namespace });
+    const [history] = await rawHistories(plain, confirmedId);
+    const headers = history.events!.flatMap((event) =>
+      Object.entries(event)
+        .filter(([key, value]) => key.endsWith('EventAttributes') && value?.header?.fields)
+        .flatMap(([key, value]) => Object.keys(value.header.fields).map((field) => `${key}: ${field}`)),
+    );
+    assert.ok(history.events!.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED), 'the reply came as a signal');
+    assert.deepEqual(headers, []);
+  });
+
   it('rotates keys without downtime: workers on "b,a" read what "a" wrote and write with b; a client without the key says which', async () => {
     const before = (await rawHistories(stack.temporal, confirmedId))[0].events!.length;
     // The deployment restarted with the new key first: the old workers stop, the new ones replay the history.

@@ -2,14 +2,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadConfig } from '../config';
 import { createPrisma } from '../db/prisma';
 import { NestLogger } from '../telemetry/log-adapters';
 import { log, setLogLevel } from '../telemetry/logger';
-import { startTracing, tracingClientInterceptors } from '../telemetry/tracing';
-import { aroDataConverter, requirePayloadEncryption } from '../temporal/data-converter';
+import { startTracing } from '../telemetry/tracing';
+import { aroTemporalClient } from '../temporal/aro-client';
+import { requirePayloadEncryption } from '../temporal/data-converter';
 import { createAppModule, type ApiDeps } from './app.module';
 import { CODEC_PATH } from './codec/codec.controller';
 import { GRAPHQL_PATH } from './graphql/clinic-graphql';
@@ -78,12 +79,7 @@ async function main(): Promise<void> {
   const db = createPrisma(config.DATABASE_URL, config);
   await db.$connect();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: aroDataConverter(config),
-    interceptors: tracingClientInterceptors(),
-  });
+  const temporal = aroTemporalClient(config, connection, tracing);
   const api = await startApi({ config, db, temporal });
   log.info({ component: 'api', url: api.url }, `listening on ${api.url}`);
 

@@ -78,9 +78,13 @@ class PhoneScrubbingProcessor implements SpanProcessor {
   }
 }
 
-/** The interceptors of every Temporal client the API uses: starts, signals, updates and queries carry the caller's trace. */
-export function tracingClientInterceptors(): ClientInterceptors {
-  return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
+/**
+ * The interceptors of every Temporal client the API uses: starts, signals, updates and queries carry
+ * the caller's trace. None without tracing: the interceptor would still put an empty trace header on
+ * every start and signal, kept in each history for nothing.
+ */
+export function tracingClientInterceptors(tracing: Tracing | undefined): ClientInterceptors {
+  return tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : {};
 }
 
 /** Where the workflows' spans go when nothing exports them: replays of the traced bundle drop them. */

@@ -7,7 +7,7 @@ import { loadConfig, type AroConfig } from '../../src/config';
 import { createPrisma, type Db } from '../../src/db/prisma';
 import type { WorkerFactory } from '../../src/worker/worker-factory';
 import { runWorkers, type RunningWorkers } from '../../worker';
-import { aroDataConverter } from '../../src/temporal/data-converter';
+import { aroTemporalClient } from '../../src/temporal/aro-client';
 import { TEST_PAYLOAD_SETTINGS } from './payload-keys';
 import { startTestDatabase, startTestTemporal, type TestDatabase, type TestTemporal } from './servers';
 
@@ -55,6 +55,7 @@ export async function startAroStack(settings: Record<string, string> = {}, optio
     const config = loadConfig({
       DATABASE_URL: database.databaseUrl,
       TEMPORAL_ADDRESS: temporalServer.address,
+      TEMPORAL_NAMESPACE: temporalServer.namespace,
       ARO_TENANT_REFRESH_MS: '200',
       ARO_LOG_LEVEL: 'error',
       ...TEST_PAYLOAD_SETTINGS,
@@ -63,7 +64,7 @@ export async function startAroStack(settings: Record<string, string> = {}, optio
       ...settings,
     });
     connection = await Connection.connect({ address: temporalServer.address });
-    const temporal = new Client({ connection, namespace: temporalServer.namespace, dataConverter: aroDataConverter(config) });
+    const temporal = aroTemporalClient(config, connection);
     nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
     workers = await runWorkers({ config, db, connection: nativeConnection, createWorker: options.createWorker });
     // A free port unless the suite fixed one (e.g. to build ARO_PUBLIC_URL before starting).
