@@ -15,6 +15,11 @@ const SendMessageDocument = graphql(`
   }
 `);
 
+/** 128 random bits in hex; crypto.randomUUID would need a secure context, and the app may be served over plain HTTP inside a clinic. */
+function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** The server's limit for one staff message (10 SMS segments). */
 const MAX_LENGTH = 1600;
 
@@ -51,13 +56,14 @@ export function ReplyBox({ externalId, patientName }: { externalId: string; pati
       return;
     }
     setError(null);
-    if (attempt.current?.text !== text) attempt.current = { text, key: crypto.randomUUID() };
+    if (attempt.current?.text !== text) attempt.current = { text, key: newIdempotencyKey() };
     const result = await send({ externalId, body: text, idempotencyKey: attempt.current.key });
+    // Only a lost answer keeps the key: a refusal is an answer, and pressing Send again is a new try.
+    if (!result.error || result.error.graphQLErrors.length > 0) attempt.current = null;
     if (result.error) {
       setError(refusal(result.error, dates));
       return;
     }
-    attempt.current = null;
     setBody('');
   }
 
