@@ -65,7 +65,7 @@ millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
 Measured on 2026-11-29 with the storm scenario alone (1,000 reminders due at once, fresh servers,
 nothing else in the worker), a scratch script over the bench's own modules, one variable at a time:
 
-- **Drain**: 84–94 a second against bare 148–172, so 0.49–0.57× in five runs.
+- **Drain**: 81–94 a second against bare 163–170, so 0.49–0.57× in five runs.
 - **Where a send's time goes**, from the histories of one run: every timer fired within 0.4 s of
   the instant; then the workflow task waited p50 3.8 s (p90 7.6 s) to be picked up, took p50
   0.76 s to schedule the send, the send waited p50 0.74 s (p99 2.4 s) on the pool queue and ran
