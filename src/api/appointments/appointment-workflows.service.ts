@@ -229,7 +229,7 @@ export class AppointmentWorkflows {
     const handle = this.temporal.workflow.getHandle(appointmentWorkflowId(tenantId, externalId));
     const update = staffUpdates[action] as UpdateDefinition<AppointmentSnapshot, [StaffActionArgs<A>]>;
     try {
-      return await this.call(action, () => handle.executeUpdate(update, { args: [args], ...(updateId ? { updateId } : {}) }));
+      return await this.call(action, () => handle.executeUpdate(update, { args: [args], updateId }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const type = err.cause instanceof ApplicationFailure ? err.cause.type : undefined;

@@ -131,7 +131,7 @@ export class StaffActions {
         { externalId, until: until.toISO() },
       );
     }
-    return this.update(caller, externalId, 'sendMessage', { actor: caller.keyName, body: parsed.data.body }, true, parsed.data.idempotencyKey);
+    return this.update(caller, externalId, 'sendMessage', { actor: caller.keyName, body: parsed.data.body }, { updateId: parsed.data.idempotencyKey });
   }
 
   markAttendance(caller: TenantCaller, externalId: string, outcome: 'completed' | 'no_show'): Promise<Appointment> {
@@ -148,7 +148,7 @@ export class StaffActions {
     if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error.issues));
     const { reason: which, note: why } = parsed.data;
     try {
-      return await this.update(caller, externalId, 'resolveAttention', { actor: caller.keyName, reason: which, note: why }, false);
+      return await this.update(caller, externalId, 'resolveAttention', { actor: caller.keyName, reason: which, note: why }, { endedIsRefusal: false });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
@@ -196,14 +196,14 @@ export class StaffActions {
   /**
    * One staff update. A lifecycle that has ended answers INVALID_TRANSITION with its last state,
    * unless `endedIsRefusal` is false: the caller then handles WorkflowNotFoundError itself.
+   * `updateId`: the Temporal update's id, so that a repeat gets the first outcome.
    */
   private async update<A extends StaffActionName>(
     caller: TenantCaller,
     externalId: string,
     action: A,
     args: StaffActionArgs<A>,
-    endedIsRefusal = true,
-    updateId?: string,
+    { endedIsRefusal = true, updateId }: { endedIsRefusal?: boolean; updateId?: string } = {},
   ): Promise<Appointment> {
     try {
       return await this.reads.withStoredHistory(await this.workflows.staffAction(caller.tenantId, externalId, action, args, updateId));
