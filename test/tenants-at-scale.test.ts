@@ -22,7 +22,7 @@ import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { runOperatorCli } from './support/operator-cli';
 import { TEST_PAYLOAD_SETTINGS } from './support/payload-keys';
 import { freePort } from '../src/toolchain/free-port';
-import { appointmentWorkflowId, ErrorType, type SendMessageCommand } from '../src/workflows/contracts';
+import { appointmentWorkflowId, ErrorType, type SendMessageCommand, type SendOutcome } from '../src/workflows/contracts';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { LocalTwilio, newAccount, randomSid, type LocalTwilioAccount } from './support/local-twilio';
@@ -189,13 +189,53 @@ describe('pooled and dedicated tenants on Temporal and PostgreSQL', function () 
   });
 
   it('admits one send per slot when sends of one pooled tenant race each other', async function () {
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => admitPooledSend(stack.db, pooledA.id)));
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => admitPooledSend(stack.db, pooledA.id, 1)));
     const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as { type?: string; nextRetryDelay?: unknown });
     assert.ok(outcomes.filter((o) => o.status === 'fulfilled').length <= 1, 'at most one of five sends in the same instant is admitted at 1/s');
     for (const failure of refused) {
       assert.equal(failure.type, ErrorType.TenantPaced);
       assert.ok(failure.nextRetryDelay, 'a refused send is retried when its turn is due');
     }
+  });
+
+  it('takes a send slot only for a message that goes: the retry of a completed send answers at once, at 1/s', async function () {
+    const skills = createPooledSkillActivities({
+      db: stack.db,
+      providers: { twilio: createTwilioProvider({ apiBaseUrl: twilio.url, timeoutMs: 5_000 }) },
+      cipher: credentialCipher(stack.config),
+      publicUrl: stack.config.ARO_PUBLIC_URL,
+      planLimits: stack.config.ARO_PLAN_LIMITS,
+    });
+    const workflowId = appointmentWorkflowId(pooledA.id, 'paced-retry');
+    const phone = uniquePhone();
+    const command: SendMessageCommand = {
+      tenantId: pooledA.id,
+      commandId: `${workflowId}:confirm`,
+      workflowId,
+      appointmentExternalId: 'paced-retry',
+      to: phone,
+      patientName: 'Rosa Díaz',
+      channel: 'sms',
+      template: 'booking_confirmation',
+      urgency: 'transactional',
+      at: new Date().toISOString(),
+      appointment: { externalId: 'paced-retry', startsAt: DateTime.now().plus({ days: 2 }).toISO()!, durationMinutes: 30, patient: { name: 'Rosa Díaz', phone } },
+      policy: { quietHours: null, frequencyCap: null, whatsappDeliveryWindow: null } as unknown as SendMessageCommand['policy'],
+    };
+    const send = (): Promise<SendOutcome> => new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run' } }).run(skills['messaging.send'], command);
+    // The clinic sends one a second: the first try waits for its slot as Temporal's retry would.
+    let first: SendOutcome | undefined;
+    while (!first) {
+      first = await send().catch(async (err: { type?: string; nextRetryDelay?: number }) => {
+        if (err.type !== ErrorType.TenantPaced) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Number(err.nextRetryDelay)));
+        return undefined;
+      });
+    }
+    assert.equal(first.status, 'sent');
+    // Within the same second: a pace slot taken by the retry would refuse it with TenantPaced.
+    assert.deepEqual(await send(), first);
+    assert.equal(twilio.sentTo(phone).length, 1);
   });
 
   it("refuses a pooled command naming another tenant than the scheduling lifecycle's: no credentials opened, nothing recorded", async function () {

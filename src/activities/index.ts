@@ -7,11 +7,10 @@ import type { CredentialCipher } from '../secrets/credential-cipher';
 import { countedClassify, countedSend } from '../telemetry/skill-metrics';
 import { createAppointmentRecord, createAppointmentStateRecord } from './appointment-record';
 import { createConsentRecord } from './consent';
-import { createMessagingSend } from './messaging-send';
+import { createMessagingSend, type SendPacing } from './messaging-send';
 import { createNlpClassify } from './nlp-classify';
 import { createPlanningActivities } from './planning';
 import type { MessagingProvider } from './providers/messaging-provider';
-import { admitPooledSend } from './tenant-send-pace';
 import { appointmentWorkflowId, ErrorType } from '../workflows/contracts';
 
 export interface ActivityDeps {
@@ -27,9 +26,9 @@ export interface ActivityDeps {
 }
 
 /** Skills: act on the outside world for one tenant; registered on that tenant's queue (and only serve that tenant). */
-export function createSkillActivities(deps: ActivityDeps, tenantId: string) {
+export function createSkillActivities(deps: ActivityDeps, tenantId: string, pacing: SendPacing = {}) {
   return {
-    'messaging.send': countedSend(createMessagingSend(deps, tenantId)),
+    'messaging.send': countedSend(createMessagingSend(deps, tenantId, pacing)),
     'nlp.classify': countedClassify(createNlpClassify(deps, tenantId)),
   };
 }
@@ -63,20 +62,14 @@ export function createPooledSkillActivities(deps: ActivityDeps): SkillActivities
   // dedicated queue: built once per clinic (the most recently served ones), not once per call.
   const served = new Map<string, ReturnType<typeof createSkillActivities>>();
   const skillsOf = (tenantId: string) => {
-    const skills = served.get(tenantId) ?? createSkillActivities(deps, tenantId);
+    const skills = served.get(tenantId) ?? createSkillActivities(deps, tenantId, { paced: true });
     served.delete(tenantId);
     served.set(tenantId, skills);
     if (served.size > POOLED_CLINICS_KEPT) served.delete(served.keys().next().value!);
     return skills;
   };
   return {
-    // Counted as a dedicated queue's skills are, once admitted: a send that comes before its clinic's
-    // pace allows is retried, not a message.
-    'messaging.send': async (cmd) => {
-      const tenantId = schedulingTenant(cmd.tenantId);
-      await admitPooledSend(deps.db, tenantId);
-      return skillsOf(tenantId)['messaging.send'](cmd);
-    },
+    'messaging.send': async (cmd) => skillsOf(schedulingTenant(cmd.tenantId))['messaging.send'](cmd),
     'nlp.classify': async (cmd) => skillsOf(schedulingTenant(cmd.tenantId))['nlp.classify'](cmd),
   };
 }

@@ -20,6 +20,7 @@ import { capHold } from './frequency-cap-hold';
 import { usageCheck, usageMonth, warnClinic } from './message-usage';
 import { completeSend, completeSent, openSend, recordPending, recordSent, type OpenedSend } from './send-record';
 import { chooseTemplate, templatesOfKind, type SendableTemplate } from './template-lookup';
+import { admitPooledSend, tenantSendRate } from './tenant-send-pace';
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
@@ -64,11 +65,19 @@ function providerFailure(err: PermanentDeliveryError | TransientDeliveryError): 
   });
 }
 
+export interface SendPacing {
+  /**
+   * Whether the clinic's send rate is kept by the skill (in a pool, whose queue many clinics share)
+   * rather than by the server's limit on the clinic's own queue.
+   */
+  paced?: boolean;
+}
+
 /**
  * @param servedTenantId the tenant whose queue this activity serves: it opens that tenant's
  *   credentials only, whatever a command says.
  */
-export function createMessagingSend(deps: MessagingDeps, servedTenantId: string) {
+export function createMessagingSend(deps: MessagingDeps, servedTenantId: string, { paced = false }: SendPacing = {}) {
   const { db, providers, cipher, publicUrl, planLimits } = deps;
   // Every send of this tenant's queue reads these, and they change rarely (through the clinic's
   // settings): kept for the cache TTL instead of read per send. Only this tenant's are kept.
@@ -257,6 +266,11 @@ export function createMessagingSend(deps: MessagingDeps, servedTenantId: string)
     const rendered = cmd.text === undefined ? await render(cmd, tenant) : undefined;
     const body = rendered?.body ?? cmd.text!;
     const content = cmd.channel === 'whatsapp' && rendered ? await whatsappContent(cmd, rendered.template, rendered.variables) : undefined;
+
+    // Only a message about to go takes one of the clinic's send slots: not a refusal, nor the answer
+    // to a command already completed.
+    const rate = paced ? tenantSendRate(tenant) : null;
+    if (rate !== null) await admitPooledSend(db, tenant.id, rate);
 
     // The command id is stored before the provider is asked; its id is stored after. A row without
     // one means an earlier attempt may have sent it: deliver() then asks the provider first.

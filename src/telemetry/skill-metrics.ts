@@ -1,7 +1,7 @@
 // What the skills did, counted where they run (the worker): messages by channel and how their send
 // ended, and patients' replies by what they meant. The counters belong to the process; each /metrics
 // that covers the workers registers them (src/worker/worker-metrics.ts).
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Counter, type Registry } from 'prom-client';
 import type { Classification, ClassifyCommand, SendMessageCommand, SendOutcome } from '../workflows/contracts';
 
@@ -42,7 +42,8 @@ export function countedSend(send: (cmd: SendMessageCommand) => Promise<SendOutco
       messages.inc({ ...labels, status: outcome.status, reason: outcome.status === 'refused' ? outcome.reason : '' });
       return outcome;
     } catch (err) {
-      messages.inc({ ...labels, ...failure(err) });
+      // A send waiting for its clinic's pace has not ended, and is not a fault.
+      if (!(err instanceof ApplicationFailure && err.category === ApplicationFailureCategory.BENIGN)) messages.inc({ ...labels, ...failure(err) });
       throw err;
     }
   };
