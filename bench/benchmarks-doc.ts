@@ -52,9 +52,9 @@ millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
   hooks, which record a stack trace for every promise a workflow creates (for the \`__stack_trace\`
   query; not switchable). Both grow with the number of activations and of awaited calls in ARO's
   code, not with what the code decides.
-- **The main thread** spends nearly a third of its busy time in Prisma (its query compiler and the
-  \`pg\` driver): the send skill and the step record are one transaction each, several statements
-  apiece. Then the SDK's bridge to its Rust core, garbage collection and socket writes.
+- **The main thread** spends nearly a fifth of its busy time in Prisma (its query compiler and the
+  \`pg\` driver): a reminder's send skill runs four statements and its step record one, each a
+  single statement. Then the SDK's bridge to its Rust core, garbage collection and socket writes.
 - **Tracing**: Temporal's OpenTelemetry workflow interceptors, once always bundled, built spans on
   every activation even with nothing exporting them, and nearly doubled the worker's CPU per
   lifecycle start (33.7 → 19.2 ms in a small run) and its peak memory; they are now bundled only when
@@ -62,34 +62,55 @@ millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
 
 ### The reminder storm, taken apart
 
-Measured on 2026-11-29 with the storm scenario alone (1,000 reminders due at once, fresh servers,
-nothing else in the worker), a scratch script over the bench's own modules, one variable at a time:
+Measured on 2026-11-29 with the storm scenario alone (1,000 reminders due at once, fresh servers),
+a scratch script over the bench's own modules, one variable at a time:
 
-- **Drain**: 81–94 a second against bare 163–170, so 0.49–0.57× in five runs.
+- **Drain**: 81–94 a second against bare 163–175 (0.49–0.57×) in every plain run of two days.
 - **Where a send's time goes**, from the histories of one run: every timer fired within 0.4 s of
   the instant; then the workflow task waited p50 3.8 s (p90 7.6 s) to be picked up, took p50
   0.76 s to schedule the send, the send waited p50 0.74 s (p99 2.4 s) on the pool queue and ran
   p50 0.6 s. Every wait is a queue in front of a busy CPU.
-- **CPU in the 11 s after the instant** (per process and thread, from \`/proc\`, and \`perf\`): ARO's
-  worker 7.9 s, the Temporal server 6.9 s, PostgreSQL about 2.4 s, of the 22 s two cores have. In
-  the worker: main thread about 3.5 ms per reminder, workflow thread 1.7, V8's helper threads
-  (concurrent marking, the optimizing compiler) 2.2, the SDK core's Rust threads 1.0. Up to its
-  send, a reminder costs the worker about 8 ms; a bare one costs about 6 ms for its whole run.
+- **What the send phase costs** (from just before the instant to the last send; CPU per process
+  from \`/proc\`, user and system; the same in a full run): ARO's worker 8.8–9.0 s, the Temporal
+  server 8.0–8.8 s and PostgreSQL 2.5–2.6 s, about 20 s for 1,000 sends; bare, the server 7.1–7.9 s
+  and the worker 3.4–3.8 s, about 11 s. Both keep the two cores busy, so the drain ratio is close
+  to the ratio of the two sums.
+- **What 0.8× would take**: the same 1,000 sends in at most about 13.5 CPU seconds. With the server
+  spending for ARO what it spends for bare, that leaves about 6 s for ARO's worker and PostgreSQL
+  together, against 3.4–3.8 s for the bare worker alone with a no-op activity. The 2.2–2.6 ms a
+  reminder left over is what PostgreSQL alone spends today on the send's statements, before the
+  worker does anything: consent, frequency cap, the month's usage and the idempotency record are
+  the skill's job, and a send without them would not be ARO's.
+- **Inside the worker** (\`perf record -a -g\` over the send phase, share of all the machine's
+  CPU): main thread 16%, workflow thread 8.5%, V8's helper threads 10% (mostly the concurrent
+  marking of major collections), the SDK core's Rust threads 4%. 41% of the workflow thread is the
+  SDK's promise hook: for each promise a workflow creates it compiles a small function, builds an
+  \`Error\` and maps its stack through the bundle's source map (for the stack-trace query).
 - **Tried, no change to the drain**: no step record after the send (88 a second: the records run
   after the sends anyway, so it saves CPU, not drain time); the pool's pollers fixed at 10 from
-  the start (90); a 64 MiB young generation (85; 87 against 74 with 4,000 lifecycles preloaded,
-  within the noise of the bare figure, which moved as much).
-- **Open lifecycles cost**: with 4,000–5,000 lifecycles preloaded into the worker, the storm drains
-  at 74–81 a second (0.49×), and the worker's CPU per reminder rises from about 15 to 18 ms. In the
-  full run, after every other scenario (about 7,500 open), it is 50.7 (0.36×).
+  the start (90); a 64 MiB young generation (85); 30 database connections instead of 10 (92); the
+  skills on the lifecycle's own task queue, so that the server hands the send to the worker that
+  scheduled it without a queue (87).
+- **Kept**: a pooled clinic's send rate is read from the clinic's row the send skill already holds,
+  and only a message about to go takes a slot: one statement fewer per pooled send (worker CPU per
+  reminder 15.1–15.4 → 14.4–14.6 ms; the drain within its noise).
+- **Open lifecycles cost**: with 4,000–6,500 lifecycles preloaded into the worker, the storm drains
+  at 74–81 a second (0.49×), and the worker's CPU per reminder rises from about 15 to 18–19 ms. A
+  full run's storm comes after every other scenario (about 7,500 open): 0.58× in the latest run,
+  0.36× in the one before it (whose code, as far as the storm goes, differed only by the send pace).
 - **Not ours to change**: the SDK calls into the workflow sandbox under a \`vm\` timeout, which makes
   Node start a watchdog thread per call: 90 µs a call here against 1 µs without, several calls per
-  activation, ARO's and bare workflows' alike. The SDK does not expose the setting.
+  activation, ARO's and bare workflows' alike. Neither it nor the promise hook can be switched off.
 
-What would move it: fewer statements in the send skill (four, each about 0.2–0.35 ms of the main
-thread's CPU in Prisma against about 0.1 ms for the bare \`pg\` driver) and fewer activations per
-step. The storm does not reach 0.8× on two cores with the send skill doing what it does: the bare
-baseline's activity does nothing.`;
+So the storm does not reach 0.8× on two cores with the send skill doing what it must: the bare
+baseline's activity does nothing, and the gap is the skill's own work and the database's.
+
+The same budget sets the intake's latency at 50 and 100 bookings a second. The webhook's own work
+is small (the API's CPU is about 4.5 ms a booking), but each booking it takes starts a lifecycle
+whose first steps cost the machine about 44 ms of CPU (worker 17, server 22, API 4.5: the lifecycle
+starts rows), so at 50 a second ARO asks for more than the two cores have and the webhook answers
+from behind that queue; bare's workflow costs about 33 ms (1.6 cores at 50 a second). At 200 a
+second both are saturated and the ratio falls to about 1.3–1.5×.`;
 
 export function benchmarksDoc(report: BenchReport, remark: string | undefined): string {
   const caveat =

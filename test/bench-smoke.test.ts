@@ -1,9 +1,13 @@
 // `npm run bench` must keep working: the whole harness, at its tiny size, as a command with --json,
-// producing every figure of every scenario (what the figures are is the benchmark's business, not this test's).
+// producing every figure of every scenario (what the figures are is the benchmark's business, not this test's);
+// and the timeline a late storm send is explained by in the notes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { benchmarksDoc } from '../bench/benchmarks-doc';
+import { lateSendTimeline } from '../bench/scenarios/late-sends';
 import type { BenchReport } from '../bench/run-bench';
 import { BENCH_SIZES } from '../bench/sizes';
 
@@ -80,5 +84,40 @@ describe('npm run bench, at its tiny size', function () {
     assert.match(doc, /A tiny-size run/);
     assert.match(doc, /> a remark/);
     for (const figure of report.figures) assert.ok(doc.includes(`| ${figure.scenario} | ${figure.name} |`), figure.name);
+  });
+});
+
+describe("a late send's timeline in the storm's notes", function () {
+  const { EventType } = temporal.api.enums.v1;
+  const dueAt = Date.parse('2026-11-29T12:00:00Z');
+  const event = (
+    eventType: temporal.api.enums.v1.EventType,
+    afterMs: number,
+    attributes: temporal.api.history.v1.IHistoryEvent = {},
+  ): temporal.api.history.v1.IHistoryEvent => ({ eventType, eventTime: msToTs(dueAt + afterMs), ...attributes });
+
+  it('starts at the timer that fired at the instant and says who took each task, what was sent and why it was tried again', function () {
+    const lines = lateSendTimeline(
+      [
+        event(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, -60_000),
+        event(EventType.EVENT_TYPE_TIMER_FIRED, 100),
+        event(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, 3_800, { workflowTaskStartedEventAttributes: { identity: 'worker-1' } }),
+        event(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 4_600, {
+          activityTaskScheduledEventAttributes: { activityType: { name: 'messaging.send' }, taskQueue: { name: 'aro-pool-0' } },
+        }),
+        event(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, 66_000, {
+          activityTaskStartedEventAttributes: { attempt: 2, identity: 'worker-2', lastFailure: { message: 'activity StartToClose timeout' } },
+        }),
+        event(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 66_400),
+      ],
+      dueAt,
+    );
+    assert.deepEqual(lines, [
+      '+0.1 s timer_fired',
+      '+3.8 s workflow_task_started (worker-1)',
+      '+4.6 s activity_task_scheduled (messaging.send on aro-pool-0)',
+      '+66.0 s activity_task_started (attempt 2 by worker-2, after: activity StartToClose timeout)',
+      '+66.4 s activity_task_completed',
+    ]);
   });
 });

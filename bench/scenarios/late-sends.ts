@@ -19,25 +19,27 @@ const at = (event: HistoryEvent, dueAt: number): string => {
   return `${s >= 0 ? '+' : ''}${s.toFixed(1)} s`;
 };
 
+/** What the timeline tells of an event, by its type: who took a task, what a send was, why it failed. */
+const DETAIL_OF: Partial<Record<number, (e: HistoryEvent) => string | null | undefined>> = {
+  [EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED]: (e) => e.workflowTaskStartedEventAttributes?.identity,
+  [EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT]: (e) => `timed out (${e.workflowTaskTimedOutEventAttributes?.timeoutType})`,
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED]: ({ activityTaskScheduledEventAttributes: a }) => `${a?.activityType?.name} on ${a?.taskQueue?.name}`,
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED]: ({ activityTaskStartedEventAttributes: a }) =>
+    `attempt ${a?.attempt} by ${a?.identity}${a?.lastFailure ? `, after: ${a.lastFailure.message}` : ''}`,
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED]: (e) => e.activityTaskFailedEventAttributes?.failure?.message,
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT]: (e) => `timed out: ${e.activityTaskTimedOutEventAttributes?.failure?.message}`,
+};
+
 /** One line per event from the last timer that fired before the send onwards, for a report's notes. */
 export function lateSendTimeline(events: HistoryEvent[], dueAt: number): string[] {
   const firstFiredAfter = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED && millisOf(e) >= dueAt - 5000);
   const from = firstFiredAfter >= 0 ? firstFiredAfter : Math.max(0, events.length - 12);
-  const lines: string[] = [];
-  for (const e of events.slice(from)) {
-    const name = EventType[e.eventType ?? 0].replace('EVENT_TYPE_', '').toLowerCase();
-    const detail =
-      e.workflowTaskStartedEventAttributes?.identity ??
-      (e.activityTaskScheduledEventAttributes ? `${e.activityTaskScheduledEventAttributes.activityType?.name} on ${e.activityTaskScheduledEventAttributes.taskQueue?.name}` : undefined) ??
-      (e.activityTaskStartedEventAttributes
-        ? `attempt ${e.activityTaskStartedEventAttributes.attempt} by ${e.activityTaskStartedEventAttributes.identity}${e.activityTaskStartedEventAttributes.lastFailure ? `, after: ${e.activityTaskStartedEventAttributes.lastFailure.message}` : ''}`
-        : undefined) ??
-      e.activityTaskFailedEventAttributes?.failure?.message ??
-      (e.activityTaskTimedOutEventAttributes ? `timed out: ${e.activityTaskTimedOutEventAttributes.failure?.message}` : undefined) ??
-      (e.workflowTaskTimedOutEventAttributes ? `timed out (${e.workflowTaskTimedOutEventAttributes.timeoutType})` : undefined);
-    lines.push(`${at(e, dueAt)} ${name}${detail ? ` (${detail})` : ''}`);
-  }
-  return lines;
+  return events.slice(from).map((e) => {
+    const type = e.eventType ?? EventType.EVENT_TYPE_UNSPECIFIED;
+    const name = EventType[type].replace('EVENT_TYPE_', '').toLowerCase();
+    const detail = DETAIL_OF[type]?.(e);
+    return `${at(e, dueAt)} ${name}${detail ? ` (${detail})` : ''}`;
+  });
 }
 
 /** The timelines of the latest sends (at most `limit`), as note lines. */

@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { BARE_TASK_QUEUE } from '../bench-process';
 import { bareOneActivity } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
-import { fireAtRate } from '../open-loop';
+import { countOutcomes, fireAtRate } from '../open-loop';
 import { BENCH_POLICY } from '../policies';
 import { cpuMeter, cpuSecondsOf } from '../processes';
 import { workflowIdOf } from '../stack';
@@ -88,7 +88,7 @@ export async function lifecycleStarts(context: ScenarioContext): Promise<Lifecyc
     { scenario: SCENARIO, name: 'API CPU per booking', unit: 'ms', aro: (aroCpu.api * 1000) / accepted.length, bare: null },
   );
   return {
-    result: { figures, notes: [`${accepted.length} of ${count} bookings accepted; ${bareStarted.length} of ${count} bare workflows started`] },
+    result: { figures, notes: [`${accepted.length} of ${count} bookings accepted (answers ${JSON.stringify(countOutcomes(shots))}); ${bareStarted.length} of ${count} bare workflows started`] },
     sample: { aro: workflowIdOf(tenant.id, `${PREFIX}${accepted[0].index}`), bare: `bare-${PREFIX}${bareStarted[0].index}` },
   };
 }

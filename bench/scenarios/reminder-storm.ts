@@ -6,7 +6,7 @@ import { BARE_TASK_QUEUE } from '../bench-process';
 import { bareTimer } from '../baseline/bare-workflows';
 import type { Figure, ScenarioResult } from '../figures';
 import { waitForMessages } from '../messages';
-import { fireAtRate } from '../open-loop';
+import { countOutcomes, fireAtRate } from '../open-loop';
 import { STORM_POLICY } from '../policies';
 import type { BenchStack } from '../stack';
 import { cpuMeter, cpuSecondsOf, type CpuMeter } from '../processes';
@@ -119,7 +119,7 @@ export async function reminderStorm({ stack, size, progress }: ScenarioContext):
   return {
     figures,
     notes: [
-      `${accepted} of ${count} bookings accepted, ${planned} planned before the instant; ${bareStarted.length} of ${count} bare workflows started`,
+      `${accepted} of ${count} bookings accepted (answers ${JSON.stringify(countOutcomes(shots))}), ${planned} planned before the instant; ${bareStarted.length} of ${count} bare workflows started`,
       ...(outliers.size > 0 ? [`${outliers.size} send(s) more than ${OUTLIER_MS / SECOND} s later than the median`] : []),
       ...explained,
     ],
