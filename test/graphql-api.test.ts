@@ -358,6 +358,26 @@ describe('clinic GraphQL API end to end', function () {
     assert.equal(backwards.errors![0].extensions.fields[0].field, 'to');
   });
 
+  it('stats by period give each period what stats gives for it alone', async () => {
+    const fields = `from to appointments confirmed confirmationRate cancellations reschedules completed noShows noShowRate
+      needingAttention messagesSent segmentsSent byChannel { channel messagesSent segmentsSent } repliesReceived repliesNeedingAttention`;
+    const boundaries = [DateTime.now().minus({ hours: 1 }), firstDay.plus({ days: 1 }), firstDay.plus({ days: 3 }), firstDay.plus({ days: 10 })].map((b) => b.toUTC().toISO()!);
+    const periods = ok(await clinicGql(`query($b: [DateTime!]!) { statsByPeriod(boundaries: $b) { ${fields} } }`, { b: boundaries })).statsByPeriod;
+    assert.equal(periods.length, 3);
+    for (const [i, period] of periods.entries()) {
+      const alone = ok(await clinicGql(`query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) { ${fields} } }`, { from: boundaries[i], to: boundaries[i + 1] })).stats;
+      assert.deepEqual(period, alone, `period ${i}`);
+    }
+    const whole = ok(await clinicGql(`query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) { appointments messagesSent } }`, { from: boundaries[0], to: boundaries[3] })).stats;
+    assert.equal(periods.reduce((sum: number, p: { appointments: number }) => sum + p.appointments, 0), whole.appointments);
+    assert.equal(periods.reduce((sum: number, p: { messagesSent: number }) => sum + p.messagesSent, 0), whole.messagesSent);
+    assert.ok(periods.filter((p: { appointments: number }) => p.appointments > 0).length >= 2, 'the appointments fall in more than one period');
+
+    const refused = async (b: string[]) => (await clinicGql(`query($b: [DateTime!]!) { statsByPeriod(boundaries: $b) { appointments } }`, { b })).errors![0].extensions.fields[0];
+    assert.deepEqual(await refused([boundaries[0]]), { field: 'boundaries', message: 'must hold 2 to 54 instants (1 to 53 periods)' });
+    assert.deepEqual(await refused([boundaries[1], boundaries[2], boundaries[2]]), { field: 'boundaries[2]', message: 'must be after the instant before it' });
+  });
+
   /** Plays the patient's SMS reply as the dev route does. */
   async function patientReplies(phone: string, body: string) {
     const res = await fetch(`${stack.url}/dev/inbound/${clinic.id}`, {

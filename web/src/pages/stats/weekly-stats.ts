@@ -1,45 +1,54 @@
-// The clinic's figures for each week of a range, and for the whole range: `stats` answers one range at
-// a time, so each week is one query (a range is at most MAX_WEEKS weeks), sent together.
+// The clinic's figures for each week of a range, and for the whole range, in one request: the weeks'
+// boundaries are Mondays in the clinic's time, which the server buckets by as they are given.
 import { DateTime } from 'luxon';
-import { useEffect, useState } from 'react';
-import { useClient, type CombinedError } from 'urql';
+import { useMemo } from 'react';
+import { useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
-import type { RangeStatsQuery } from '../../gql/graphql';
+import type { FiguresFragment } from '../../gql/graphql';
 
-const RangeStatsDocument = graphql(`
-  query RangeStats($from: DateTime!, $to: DateTime!) {
-    stats(from: $from, to: $to) {
-      from
-      to
-      appointments
-      confirmed
-      confirmationRate
-      cancellations
-      reschedules
-      completed
-      noShows
-      noShowRate
-      needingAttention
+graphql(`
+  fragment Figures on Stats {
+    from
+    to
+    appointments
+    confirmed
+    confirmationRate
+    cancellations
+    reschedules
+    completed
+    noShows
+    noShowRate
+    needingAttention
+    messagesSent
+    segmentsSent
+    byChannel {
+      channel
       messagesSent
       segmentsSent
-      byChannel {
-        channel
-        messagesSent
-        segmentsSent
-      }
-      repliesReceived
-      repliesNeedingAttention
+    }
+    repliesReceived
+    repliesNeedingAttention
+  }
+`);
+
+const WeeklyStatsDocument = graphql(`
+  query WeeklyStats($from: DateTime!, $to: DateTime!, $boundaries: [DateTime!]!) {
+    total: stats(from: $from, to: $to) {
+      ...Figures
+    }
+    weeks: statsByPeriod(boundaries: $boundaries) {
+      ...Figures
     }
   }
 `);
 
-export type Figures = RangeStatsQuery['stats'];
+export type Figures = FiguresFragment;
 
-/** Half a year of weeks: enough to see a trend, few enough queries for one page. */
+/** Half a year of weeks: enough to see a trend, few enough bars for one chart. */
 export const MAX_WEEKS = 26;
 
 export interface WeeklyStats {
-  /** One per week, oldest first; each starts on the Monday in `weekStarts`. */
+  /** One per week, oldest first; each starts on a Monday in the clinic's time. */
   weeks: { start: DateTime; figures: Figures }[];
   total: Figures;
 }
@@ -50,30 +59,16 @@ export function cancellationRate(f: Figures): number | null {
 }
 
 export function useWeeklyStats(weekStarts: DateTime[]): { data?: WeeklyStats; error?: CombinedError } {
-  const client = useClient();
-  const [state, setState] = useState<{ key: string; data?: WeeklyStats; error?: CombinedError }>({ key: '' });
   const key = weekStarts.map((w) => w.toISO()).join(',');
-
-  useEffect(() => {
-    if (weekStarts.length === 0) return;
-    let current = true;
-    const end = weekStarts[weekStarts.length - 1].plus({ weeks: 1 });
-    const ask = (from: DateTime, to: DateTime) =>
-      client.query(RangeStatsDocument, { from: from.toISO()!, to: to.toISO()! }, { requestPolicy: 'network-only' }).toPromise();
-    void Promise.all([ask(weekStarts[0], end), ...weekStarts.map((start) => ask(start, start.plus({ weeks: 1 })))]).then(([total, ...weeks]) => {
-      if (!current) return;
-      const failed = [total, ...weeks].find((r) => r.error)?.error;
-      if (failed || !total.data) {
-        setState({ key, error: failed });
-        return;
-      }
-      setState({ key, data: { total: total.data.stats, weeks: weeks.map((w, i) => ({ start: weekStarts[i], figures: w.data!.stats })) } });
-    });
-    return () => {
-      current = false;
-    };
-    // The key stands for the weeks: a new array of the same weeks asks nothing again.
-  }, [client, key]);
-
-  return state.key === key ? state : {};
+  // The key stands for the weeks: a new array of the same weeks asks nothing again.
+  const variables = useMemo(() => {
+    const boundaries = [...weekStarts, weekStarts[weekStarts.length - 1]?.plus({ weeks: 1 })].filter((w) => w !== undefined).map((w) => w.toISO()!);
+    return { from: boundaries[0] ?? '', to: boundaries[boundaries.length - 1] ?? '', boundaries };
+  }, [key]);
+  const [{ data, error }] = useQuery({ query: WeeklyStatsDocument, variables, requestPolicy: 'network-only', pause: weekStarts.length === 0 });
+  if (error || !data) return { error };
+  // Each week's start as the server answered it, in the clinic's zone: an answer still on screen from
+  // the previous range keeps its own labels.
+  const zone = weekStarts[0]?.zone;
+  return { data: { total: data.total, weeks: data.weeks.map((figures) => ({ start: DateTime.fromISO(figures.from, { zone }), figures })) } };
 }
