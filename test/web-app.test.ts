@@ -7,7 +7,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertAccessible } from './support/accessibility';
 import { startAroStack, type AroStack } from './support/aro-stack';
 import { launchBrowser, saveScreenshot as saveFullPage } from './support/browser';
-import { uniquePhone } from './support/lifecycle-harness';
+import { graphqlClient } from './support/graphql-client';
+import { eventually, uniquePhone } from './support/lifecycle-harness';
 import { bookingSignature } from './support/signing';
 import { createWebClinic, type WebClinic } from './support/web-clinic';
 
@@ -75,13 +76,13 @@ describe('clinic web app (Chromium)', function () {
     await stack?.stop();
   });
 
-  async function book(owner: WebClinic, patient: string, startsAt: DateTime): Promise<string> {
+  async function book(owner: WebClinic, patient: string, startsAt: DateTime, phone = uniquePhone()): Promise<string> {
     const externalId = `web-${Math.random().toString(36).slice(2, 10)}`;
     const body = JSON.stringify({
       id: `evt-${externalId}`,
       type: 'appointment.created',
       occurredAt: DateTime.now().toISO(),
-      appointment: { externalId, startsAt: startsAt.toISO(), provider: 'Dr. Okafor', location: 'Room 3', patient: { name: patient, phone: uniquePhone() } },
+      appointment: { externalId, startsAt: startsAt.toISO(), provider: 'Dr. Okafor', location: 'Room 3', patient: { name: patient, phone } },
     });
     const res = await fetch(`${stack.url}/webhooks/booking/${owner.id}`, {
       method: 'POST',
@@ -288,6 +289,36 @@ describe('clinic web app (Chromium)', function () {
     await desk.getByText('Why this needs you').waitFor({ state: 'detached' });
     await desk.getByText('Moved to Friday 10:00 in the booking system', { exact: false }).first().waitFor();
     await saveScreenshot(desk, 'appointment-replied-and-resolved');
+  });
+
+  it("quotes each unanswered reply in its own words, in the inbox and on the appointment, whichever is dealt with first", async () => {
+    const phone = uniquePhone();
+    const externalId = await book(clinic, 'Dorothy Hodgkin', DateTime.now().plus({ hours: 6 }), phone);
+    const reasons = async () =>
+      (await stack.db.appointment.findFirst({ where: { tenantId: clinic.id, externalId }, select: { attentionReasons: true } }))?.attentionReasons ?? [];
+    await eventually(() => stack.db.message.count({ where: { tenantId: clinic.id, toPhone: phone, direction: 'outbound' } }), (n) => n > 0, 'the booking confirmation');
+    for (const body of ['Is there parking near the clinic?', 'Can my daughter come in with me?']) {
+      const res = await fetch(`${stack.url}/dev/inbound/${clinic.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: phone, body }) });
+      assert.equal(res.status, 202);
+    }
+    const [first, second] = await eventually(reasons, (r) => r.filter((reason) => reason.startsWith('reply:')).length === 2, 'both replies waiting for staff');
+    // The later reply dealt with by the API: the earlier one's words must stay.
+    const resolved = await graphqlClient(stack.url)(clinic.apiKey, 'mutation($id: ID!, $r: String) { resolveAttention(externalId: $id, reason: $r) { attentionReasons } }', { id: externalId, r: second });
+    assert.deepEqual(resolved.data?.resolveAttention.attentionReasons, [first], JSON.stringify(resolved.errors));
+    await eventually(reasons, (r) => r.length === 1, 'the projection with one reason left');
+
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Inbox' }).click();
+    const why = page.getByRole('list', { name: 'Why Dorothy Hodgkin needs attention' });
+    await why.getByText('Is there parking near the clinic?', { exact: false }).waitFor();
+    assert.equal(await why.getByText('Can my daughter come in with me?', { exact: false }).count(), 0, 'the reply dealt with is not quoted');
+    await saveScreenshot(page, 'inbox-reply-words');
+    await page.getByRole('link', { name: 'Dorothy Hodgkin' }).click();
+    await page.getByRole('heading', { name: 'Dorothy Hodgkin' }).waitFor();
+    const needs = page.getByRole('alert').filter({ hasText: 'Why this needs you' });
+    await needs.getByText('Is there parking near the clinic?', { exact: false }).waitFor();
+    assert.equal(await needs.getByText('Can my daughter come in with me?', { exact: false }).count(), 0);
   });
 
   it('refuses a reply to a patient who opted out, beside the reply box', async () => {

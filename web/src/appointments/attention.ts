@@ -1,6 +1,6 @@
 // Why an appointment needs a person, in words: ARO's reason codes (unconfirmed, reschedule_requested,
 // reply:<message id>, delivery_failed:<template>, plan_limit:<template>, planning_failed,
-// cancel_keyword) with the patient's words where the timeline has them.
+// cancel_keyword) with the patient's words where the thread or the timeline has them.
 import { messageKindWords } from './timeline-words';
 
 export interface AttentionItem {
@@ -18,27 +18,36 @@ interface TimelineLike {
   detail?: string | null;
 }
 
-/** The details of the last `count` timeline entries of a kind, oldest first. */
-function lastDetails(timeline: readonly TimelineLike[], kind: string, count: number): string[] {
-  return timeline
-    .filter((e) => e.kind === kind && e.detail)
-    .slice(-count)
-    .map((e) => e.detail!);
+interface MessageLike {
+  direction: string;
+  providerMessageId?: string | null;
+  body: string;
+}
+
+/** Where the patient's words and the failures are: the appointment's timeline and its thread. */
+export interface AttentionSources {
+  timeline?: readonly TimelineLike[];
+  messages?: readonly MessageLike[];
+}
+
+/** The detail of the latest timeline entry of a kind that has one. */
+function lastDetail(timeline: readonly TimelineLike[], kind: string): string | undefined {
+  return timeline.filter((e) => e.kind === kind && e.detail).at(-1)?.detail ?? undefined;
 }
 
 /**
- * One item per reason; replies are matched to the timeline's last "reply for a person" entries (the
- * reasons name message ids, which the thread does not show). Without a timeline (a list), no texts.
+ * One item per reason; a reply's words are those of the message its reason names (reply:<provider
+ * message id>), so each keeps its own words whichever others are dealt with. Without a timeline and
+ * a thread (a list), no texts.
  */
-export function describeAttention(reasons: readonly string[], timeline: readonly TimelineLike[] = []): AttentionItem[] {
-  const replies = reasons.filter((r) => r.startsWith('reply:') && r !== 'reply:more');
-  const replyTexts = lastDetails(timeline, 'reply.needs_attention', replies.length);
-  const items: AttentionItem[] = replies.map((_, i) => ({
-    kind: 'reply',
-    title: 'A reply ARO could not answer',
-    detail: replyTexts[i],
-    quote: replyTexts[i] !== undefined,
-  }));
+export function describeAttention(reasons: readonly string[], { timeline = [], messages = [] }: AttentionSources = {}): AttentionItem[] {
+  const replyText = (reason: string) => messages.find((m) => m.direction === 'INBOUND' && `reply:${m.providerMessageId}` === reason)?.body;
+  const items: AttentionItem[] = reasons
+    .filter((r) => r.startsWith('reply:') && r !== 'reply:more')
+    .map((reason) => {
+      const text = replyText(reason);
+      return { kind: 'reply', title: 'A reply ARO could not answer', detail: text, quote: text !== undefined };
+    });
   for (const reason of reasons) {
     const [kind, subject] = splitReason(reason);
     switch (kind) {
@@ -46,12 +55,12 @@ export function describeAttention(reasons: readonly string[], timeline: readonly
         if (reason === 'reply:more') items.push({ kind, title: 'More replies are waiting', detail: 'Read them in the conversation.' });
         break;
       case 'reschedule_requested': {
-        const [text] = lastDetails(timeline, 'appointment.reschedule_requested', 1);
+        const text = lastDetail(timeline, 'appointment.reschedule_requested');
         items.push({ kind, title: 'Asked to move the appointment', detail: text, quote: text !== undefined });
         break;
       }
       case 'delivery_failed': {
-        const [failure] = lastDetails(timeline, 'message.failed', 1);
+        const failure = lastDetail(timeline, 'message.failed');
         items.push({ kind, title: `${messageKindWords(subject)} could not be delivered`, detail: failure ?? 'Check the phone number, or call the patient.' });
         break;
       }

@@ -43,7 +43,7 @@ export function AppointmentPage() {
 
 function AppointmentView({ appointment }: { appointment: AppointmentDetail }) {
   const dates = useClinicDates();
-  const attention = describeAttention(appointment.attentionReasons, appointment.timeline);
+  const attention = describeAttention(appointment.attentionReasons, appointment);
   const kinds = new Set(attention.map((item) => item.kind));
   const details = [
     appointment.durationMinutes ? `${appointment.durationMinutes} min` : null,

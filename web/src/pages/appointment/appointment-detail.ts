@@ -30,6 +30,7 @@ export const AppointmentDetailFragmentDoc = graphql(`
       kind
       status
       errorCode
+      providerMessageId
     }
     timeline {
       at

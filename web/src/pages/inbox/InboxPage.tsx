@@ -10,12 +10,17 @@ import { describeError } from '../../graphql/errors';
 import { PageTitle } from '../../layout/AppLayout';
 import { useRefreshOnActivity } from '../../live/activity';
 
-/** The patient's words are in the appointment's timeline, which lists do not carry. */
+/** The patient's words are in the appointment's thread and timeline, which lists do not carry. */
 const AttentionTextsDocument = graphql(`
   query AttentionTexts($externalId: ID!) {
     appointment(externalId: $externalId) {
       externalId
       attentionReasons
+      messages {
+        direction
+        providerMessageId
+        body
+      }
       timeline {
         at
         kind
@@ -25,7 +30,7 @@ const AttentionTextsDocument = graphql(`
   }
 `);
 
-/** Reasons whose words come from the patient: the inbox reads them from the timeline. */
+/** Reasons whose words come from the patient: the inbox reads them from the thread and the timeline. */
 const QUOTED = /^(reply:|reschedule_requested$)/;
 
 export function InboxPage() {
@@ -50,8 +55,7 @@ function InboxReasons({ row }: { row: AppointmentRow }) {
   const quoted = row.attentionReasons.some((r) => QUOTED.test(r));
   const [texts, refresh] = useQuery({ query: AttentionTextsDocument, variables: { externalId: row.externalId }, pause: !quoted });
   useRefreshOnActivity((a) => quoted && a.externalId === row.externalId, () => refresh({ requestPolicy: 'network-only' }));
-  const timeline = texts.data?.appointment?.timeline ?? [];
-  const items = describeAttention(row.attentionReasons, timeline);
+  const items = describeAttention(row.attentionReasons, texts.data?.appointment ?? {});
   return (
     <Stack gap={4} mt={4}>
       {items.length === 0 && (
