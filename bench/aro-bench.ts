@@ -1,9 +1,8 @@
 // `npm run bench`: ARO against bare Temporal in one run (docs/benchmarks.md explains every figure).
-// Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]] [--cpu-profiles DIR]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { benchmarksDoc } from './benchmarks-doc';
+import { commandOptions } from './command-line';
 import { CLUSTER_SECTION } from './cluster-report';
 import { keepingSection } from './doc-sections';
 import { textReport } from './report';
@@ -11,17 +10,16 @@ import { runBench } from './run-bench';
 import { BENCH_SIZES } from './sizes';
 
 const DOCS_FILE = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
+const USAGE = 'Usage: npm run bench -- [--small | --size full|small|tiny] [--json] [--write-docs [--note "…"]] [--cpu-profiles DIR]';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      small: { type: 'boolean', default: false },
-      size: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'write-docs': { type: 'boolean', default: false },
-      note: { type: 'string' },
-      'cpu-profiles': { type: 'string' },
-    },
+  const values = commandOptions(USAGE, {
+    small: { type: 'boolean', default: false },
+    size: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
+    note: { type: 'string' },
+    'cpu-profiles': { type: 'string' },
   });
   const sizeName = values.size ?? (values.small ? 'small' : 'full');
   if (!(sizeName in BENCH_SIZES)) throw new Error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')}, not ${JSON.stringify(sizeName)}`);

@@ -24,6 +24,7 @@ npm run bench -- --size tiny     # what the CI smoke test runs (test/bench-smoke
 npm run bench -- --json          # the report as JSON on stdout
 npm run bench -- --write-docs    # rewrite this file with the run's table [--note "…"]
 npm run bench -- --cpu-profiles /tmp/aro-profiles   # also write each process's V8 CPU profiles
+npm run bench -- --help          # the options (every bench command answers --help)
 \`\`\`
 
 | scenario | ARO | bare Temporal baseline |

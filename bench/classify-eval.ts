@@ -1,13 +1,13 @@
 // `npm run eval:classify`: ARO's reply classifier and the plain keyword baseline on the labelled
 // evaluation set and on the held-out set: accuracy by language, intent and hard case, the confusion
-// matrix and the two critical error counts. Usage: npm run eval:classify -- [--misses] [--threshold 0.6]
-import { parseArgs } from 'node:util';
+// matrix and the two critical error counts.
 import { classifyReply } from '../src/domain/replies/reply-classifier';
 import { DEFAULT_REPLY_CONFIDENCE_THRESHOLD } from '../src/workflows/contracts';
 import { evaluate, formatEvaluation, loadEvaluationSet, type EvaluationSetName } from '../test/support/reply-evaluation';
+import { commandOptions } from './command-line';
 import { classifyByKeyword } from './keyword-baseline';
 
-const { values } = parseArgs({ options: { misses: { type: 'boolean' }, threshold: { type: 'string' } } });
+const values = commandOptions('Usage: npm run eval:classify -- [--misses] [--threshold 0.6]', { misses: { type: 'boolean' }, threshold: { type: 'string' } });
 const threshold = values.threshold === undefined ? DEFAULT_REPLY_CONFIDENCE_THRESHOLD : Number(values.threshold);
 if (!(threshold >= 0 && threshold <= 1)) throw new Error('--threshold: must be a number from 0 to 1');
 

@@ -1,11 +1,10 @@
 // `npm run bench:classify`: how long the in-process classifier takes per reply (p50, p99, max), over
 // every labelled reply, read with a proposed-time context as the activity reads them.
-// Usage: npm run bench:classify -- [--rounds 20]
-import { parseArgs } from 'node:util';
 import { classifyReply } from '../src/domain/replies/reply-classifier';
 import { loadEvaluationSet } from '../test/support/reply-evaluation';
+import { commandOptions } from './command-line';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } });
+const values = commandOptions('Usage: npm run bench:classify -- [--rounds 20]', { rounds: { type: 'string', default: '20' } });
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: must be a whole number from 1');
 

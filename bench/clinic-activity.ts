@@ -3,17 +3,19 @@
 // (migration 20261129110000_clinic_web_app, put back here for the comparison), with today's stamping
 // triggers (20261129130000_clinic_activity_polling), and with those while a feed polls for 1,000
 // subscribed clinics; then what one poll costs, and how long a change takes to reach a subscriber.
-// Usage: node dist/bench/clinic-activity.js [--writes 400] [--tenants 1000]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeProjection } from '../src/db/appointment-projection';
 import type { AppointmentProjection } from '../src/workflows/contracts';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { startThrowawayDatabase } from '../src/toolchain/throwaway-servers';
 import { activitySnapshot, POLL_INTERVAL_MS, readClinicActivity } from '../src/api/activity/clinic-activity-feed';
+import { commandOptions } from './command-line';
 
-const { values } = parseArgs({ options: { writes: { type: 'string', default: '400' }, tenants: { type: 'string', default: '1000' } } });
+const values = commandOptions('Usage: node dist/bench/clinic-activity.js [--writes 400] [--tenants 1000]', {
+  writes: { type: 'string', default: '400' },
+  tenants: { type: 'string', default: '1000' },
+});
 const writes = Number(values.writes);
 const tenants = Number(values.tenants);
 if (!Number.isInteger(writes) || writes < 10) throw new Error('--writes: must be a whole number from 10');

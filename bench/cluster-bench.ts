@@ -1,24 +1,22 @@
 // `npm run bench:cluster`: throughput on the dev server and on a Temporal cluster with one and two ARO
 // worker processes, in one run (docs/benchmarks.md, "On a Temporal cluster").
-// Usage: npm run bench:cluster -- [--size full|small|tiny] [--json] [--write-docs [--note "…"]]
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CLUSTER_SECTION, clusterSection, clusterTextReport } from './cluster-report';
 import { runClusterBench } from './cluster-run';
+import { commandOptions } from './command-line';
 import { withSection } from './doc-sections';
 import { BENCH_SIZES } from './sizes';
 
 const DOCS_FILE = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
+const USAGE = 'Usage: npm run bench:cluster -- [--size full|small|tiny] [--json] [--write-docs [--note "…"]]';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      size: { type: 'string', default: 'small' },
-      json: { type: 'boolean', default: false },
-      'write-docs': { type: 'boolean', default: false },
-      note: { type: 'string' },
-    },
+  const values = commandOptions(USAGE, {
+    size: { type: 'string', default: 'small' },
+    json: { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
+    note: { type: 'string' },
   });
   const sizeName = values.size!;
   if (!(sizeName in BENCH_SIZES)) throw new Error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')}, not ${JSON.stringify(sizeName)}`);

@@ -1,9 +1,7 @@
 // Benchmark: one clinic's burst of reminders against another clinic's single reminder, both sending
 // through Twilio (the real client against the local Twilio-compatible server), on the real Temporal
 // dev server and PostgreSQL. Prints when each message reached "Twilio" and the send rates observed.
-// Usage: npm run bench:burst -- [--reminders 500] [--rate 10]
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
@@ -19,6 +17,7 @@ import { AppointmentWorkflows } from '../src/api/appointments/appointment-workfl
 import { runWorkers } from '../worker';
 import { LocalTwilio, newAccount, randomSid, type StoredMessage } from '../test/support/local-twilio';
 import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
+import { commandOptions } from './command-line';
 
 export interface BurstResult {
   reminders: number;
@@ -123,8 +122,11 @@ export async function runBurst(reminders: number, ratePerSecond: number, tempora
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({
-    options: { reminders: { type: 'string', default: '500' }, rate: { type: 'string', default: '10' }, temporal: { type: 'string' } },
+  // --temporal: a running Temporal server's address instead of a throwaway dev server.
+  const values = commandOptions('Usage: npm run bench:burst -- [--reminders 500] [--rate 10] [--temporal HOST:PORT]', {
+    reminders: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '10' },
+    temporal: { type: 'string' },
   });
   runBurst(Number(values.reminders), Number(values.rate), values.temporal)
     .then((result) => {

@@ -3,13 +3,12 @@
 // real Temporal dev server (counted server-side from its Prometheus metrics) and PostgreSQL. The
 // tenants are dedicated (each on its own queue) or pooled; with --shards N the measured process is
 // shard 0 of N (it serves about 1/N of the dedicated tenants).
-// Usage: npm run bench:tenants -- [--tenants 10,100,1000] [--executor dedicated|pooled] [--shards 1] [--window 65] [--json]
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPrisma, type Db } from '../src/db/prisma';
 import { generatePayloadKey } from '../src/temporal/payload-codec';
 import { createTenant } from '../src/tenants/create-tenant';
 import { startThrowawayDatabase, startThrowawayTemporal } from '../src/toolchain/throwaway-servers';
+import { commandOptions } from './command-line';
 import { cpuMeter, cpuSecondsOf, startBenchProcess } from './processes';
 
 export interface IdleCost {
@@ -144,14 +143,12 @@ export function idleCostTable(results: IdleCost[]): string {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({
-    options: {
-      tenants: { type: 'string', default: '10,100,1000' },
-      executor: { type: 'string', default: 'dedicated' },
-      shards: { type: 'string', default: '1' },
-      window: { type: 'string', default: '65' },
-      json: { type: 'boolean', default: false },
-    },
+  const values = commandOptions('Usage: npm run bench:tenants -- [--tenants 10,100,1000] [--executor dedicated|pooled] [--shards 1] [--window 65] [--json]', {
+    tenants: { type: 'string', default: '10,100,1000' },
+    executor: { type: 'string', default: 'dedicated' },
+    shards: { type: 'string', default: '1' },
+    window: { type: 'string', default: '65' },
+    json: { type: 'boolean', default: false },
   });
   const sizes = values.tenants.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--tenants: a comma-separated list of whole numbers, e.g. 10,100,1000');

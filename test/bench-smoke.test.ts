@@ -1,6 +1,6 @@
 // `npm run bench` must keep working: the whole harness, at its tiny size, as a command with --json,
 // producing every figure of every scenario (what the figures are is the benchmark's business, not this test's);
-// and the timeline a late storm send is explained by in the notes.
+// the timeline a late storm send is explained by in the notes, and the commands' --help.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -119,5 +119,20 @@ describe("a late send's timeline in the storm's notes", function () {
       '+66.0 s activity_task_started (attempt 2 by worker-2, after: activity StartToClose timeout)',
       '+66.4 s activity_task_completed',
     ]);
+  });
+});
+
+describe('the bench commands’ options', function () {
+  const bench = require.resolve('../bench/aro-bench');
+
+  it('prints the usage for --help, and refuses an unknown option by name with the usage', async function () {
+    const help = await run(process.execPath, [bench, '--help']);
+    assert.match(help.stdout, /^Usage: npm run bench -- \[--small/);
+    await assert.rejects(run(process.execPath, [bench, '--sise', 'tiny']), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /Unknown option '--sise'/);
+      assert.match(err.stderr, /Usage: npm run bench/);
+      return true;
+    });
   });
 });
