@@ -49,9 +49,10 @@ millisecond of CPU ARO adds to a lifecycle step is throughput lost. Profiles
 
 - **The workflow thread** (one per worker process) spends about half of its busy time in the call
   into the workflow sandbox itself (the self time of \`vm\`'s \`runInContext\`, which the SDK runs
-  under a timeout on every call, bare workflows alike) and about a quarter in the SDK's promise
-  hooks, which record a stack trace for every promise a workflow creates (for the \`__stack_trace\`
-  query; not switchable). Both grow with the number of activations and of awaited calls in ARO's
+  under a timeout on every call, bare workflows alike) and a quarter (V8's profiler) to two fifths
+  (\`perf\`, which also sees the compiling and the stack walks) in the SDK's promise hooks, which
+  record a stack trace for every promise a workflow creates (for the \`__stack_trace\` query; not
+  switchable). Both grow with the number of activations and of awaited calls in ARO's
   code, not with what the code decides.
 - **The main thread** spends nearly a fifth of its busy time in Prisma (its query compiler and the
   \`pg\` driver): a reminder's send skill runs four statements and its step record one, each a
