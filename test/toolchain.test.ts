@@ -1,6 +1,7 @@
-// The servers tests rely on actually start and answer: PostgreSQL, the Temporal dev server, the time-skipping server.
+// The servers tests rely on actually start and answer: PostgreSQL, the Temporal dev server, the time-skipping server;
+// and a server that fails at start-up is reported with why.
 import assert from 'node:assert/strict';
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { mkdtemp, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -8,6 +9,7 @@ import { Client } from 'pg';
 import { SupervisedAroProcess } from '../src/toolchain/aro-processes';
 import { startPostgres } from '../src/toolchain/embedded-postgres';
 import { freePort } from '../src/toolchain/free-port';
+import { startTemporalDevServer } from '../src/toolchain/temporal-dev-server';
 import { searchAttributes } from '../src/workflows/contracts';
 import { createTimeSkippingEnv, startTestDatabase, startTestTemporal } from './support/servers';
 
@@ -130,6 +132,39 @@ describe('supervised ARO processes', function () {
     } finally {
       await worker.stop();
       await rm(logDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a Temporal dev server that exits while starting', function () {
+  this.timeout(60_000);
+
+  it('is started once more, then refused with the first lines it wrote (why it stopped) as well as its last', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aro-panicking-temporal-'));
+    // Stands in for the CLI: panics at start-up as the dev server does when a port it picked was taken,
+    // a message and then a long goroutine dump, and counts its starts.
+    const cli = join(dir, 'temporal');
+    const starts = join(dir, 'starts');
+    await writeFile(
+      cli,
+      `#!/bin/sh\necho start >> '${starts}'\necho 'panic: listen tcp 127.0.0.1:7233: bind: address already in use' >&2\n` +
+        `i=0; while [ $i -lt 200 ]; do echo "goroutine line $i" >&2; i=$((i+1)); done\necho 'the last words' >&2\nexit 2\n`,
+    );
+    await chmod(cli, 0o755);
+    try {
+      await assert.rejects(
+        startTemporalDevServer({ cliPath: cli, port: await freePort(), uiPort: null, namespace: 'default', startTimeoutMs: 20_000 }),
+        (err: Error) => {
+          assert.match(err.message, /exited \(exit status 2\)/);
+          assert.match(err.message, /panic: listen tcp 127\.0\.0\.1:7233: bind: address already in use/);
+          assert.match(err.message, /the last words/);
+          assert.ok(!err.message.includes('goroutine line 100\n'), 'the middle of the dump is left out');
+          return true;
+        },
+      );
+      assert.equal((await readFile(starts, 'utf8')).trim().split('\n').length, 2, 'started twice');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -34,6 +34,9 @@ export interface RunningTemporalDevServer {
   stop(): Promise<void>;
 }
 
+/** Starts of a dev server that exits during start-up (see below). */
+const START_ATTEMPTS = 2;
+
 /** Starts the dev server and resolves once its frontend answers for the namespace. */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
   const host = '127.0.0.1';
@@ -54,14 +57,19 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
   // shared core queue, so one clinic's burst does not hold up the others (README "Operations").
   args.push('--dynamic-config-value', 'matching.enableFairness=true');
 
-  const server = startServerProcess(options.cliPath, args);
-
-  const problem = await waitForFrontend(address, options.namespace, options.startTimeoutMs ?? 60_000, server.exitReason);
-  if (problem !== null) {
+  for (let attempt = 1; ; attempt++) {
+    const server = startServerProcess(options.cliPath, args);
+    const problem = await waitForFrontend(address, options.namespace, options.startTimeoutMs ?? 60_000, server.exitReason);
+    if (problem === null) {
+      return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: server.pid!, stop: server.stop };
+    }
     await server.stop();
-    throw new Error(`Temporal dev server on ${address} ${problem}:\n${server.log.join('\n')}`);
+    // The dev server picks some of its ports itself (cluster membership, its HTTP API) by asking for
+    // a free one and binding it later; another process may take it in between, and the server then
+    // panics at start-up. A second start picks new ones. A server that hangs is not started again.
+    const exitedEarly = server.exitReason() !== null;
+    if (!exitedEarly || attempt === START_ATTEMPTS) throw new Error(`Temporal dev server on ${address} ${problem}:\n${server.log.join('\n')}`);
   }
-  return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: server.pid!, stop: server.stop };
 }
 
 /**
