@@ -143,6 +143,35 @@ describe('pooled and dedicated tenants on Temporal and PostgreSQL', function () 
     return appointmentWorkflowId(clinic.id, externalId);
   }
 
+  /** The pools' skills as a worker builds them, to call one directly as a given lifecycle. */
+  const pooledSkills = () =>
+    createPooledSkillActivities({
+      db: stack.db,
+      providers: { twilio: createTwilioProvider({ apiBaseUrl: twilio.url, timeoutMs: 5_000 }) },
+      cipher: credentialCipher(stack.config),
+      publicUrl: stack.config.ARO_PUBLIC_URL,
+      planLimits: stack.config.ARO_PLAN_LIMITS,
+    });
+
+  /** A booking confirmation for `tenantId`'s clinic, scheduled by the lifecycle of `externalId` at clinic `scheduledBy`. */
+  function confirmationCommand(tenantId: string, scheduledBy: string, externalId: string, patient: { name: string; phone: string }): SendMessageCommand {
+    const workflowId = appointmentWorkflowId(scheduledBy, externalId);
+    return {
+      tenantId,
+      commandId: `${workflowId}:confirm`,
+      workflowId,
+      appointmentExternalId: externalId,
+      to: patient.phone,
+      patientName: patient.name,
+      channel: 'sms',
+      template: 'booking_confirmation',
+      urgency: 'transactional',
+      at: new Date().toISOString(),
+      appointment: { externalId, startsAt: DateTime.now().plus({ days: 2 }).toISO()!, durationMinutes: 30, patient },
+      policy: { quietHours: null, frequencyCap: null, whatsappDeliveryWindow: null } as unknown as SendMessageCommand['policy'],
+    };
+  }
+
   const sentBy = (account: LocalTwilioAccount) => twilio.messages.filter((m) => m.accountSid === account.accountSid);
 
   /** Where the lifecycle scheduled its first messaging.send, as its history records it. */
@@ -199,29 +228,10 @@ describe('pooled and dedicated tenants on Temporal and PostgreSQL', function () 
   });
 
   it('takes a send slot only for a message that goes: the retry of a completed send answers at once, at 1/s', async function () {
-    const skills = createPooledSkillActivities({
-      db: stack.db,
-      providers: { twilio: createTwilioProvider({ apiBaseUrl: twilio.url, timeoutMs: 5_000 }) },
-      cipher: credentialCipher(stack.config),
-      publicUrl: stack.config.ARO_PUBLIC_URL,
-      planLimits: stack.config.ARO_PLAN_LIMITS,
-    });
-    const workflowId = appointmentWorkflowId(pooledA.id, 'paced-retry');
+    const skills = pooledSkills();
     const phone = uniquePhone();
-    const command: SendMessageCommand = {
-      tenantId: pooledA.id,
-      commandId: `${workflowId}:confirm`,
-      workflowId,
-      appointmentExternalId: 'paced-retry',
-      to: phone,
-      patientName: 'Rosa Díaz',
-      channel: 'sms',
-      template: 'booking_confirmation',
-      urgency: 'transactional',
-      at: new Date().toISOString(),
-      appointment: { externalId: 'paced-retry', startsAt: DateTime.now().plus({ days: 2 }).toISO()!, durationMinutes: 30, patient: { name: 'Rosa Díaz', phone } },
-      policy: { quietHours: null, frequencyCap: null, whatsappDeliveryWindow: null } as unknown as SendMessageCommand['policy'],
-    };
+    const command = confirmationCommand(pooledA.id, pooledA.id, 'paced-retry', { name: 'Rosa Díaz', phone });
+    const { workflowId } = command;
     const send = (): Promise<SendOutcome> => new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run' } }).run(skills['messaging.send'], command);
     // The clinic sends one a second: the first try waits for its slot as Temporal's retry would.
     let first: SendOutcome | undefined;
@@ -239,30 +249,10 @@ describe('pooled and dedicated tenants on Temporal and PostgreSQL', function () 
   });
 
   it("refuses a pooled command naming another tenant than the scheduling lifecycle's: no credentials opened, nothing recorded", async function () {
-    const skills = createPooledSkillActivities({
-      db: stack.db,
-      providers: { twilio: createTwilioProvider({ apiBaseUrl: twilio.url, timeoutMs: 5_000 }) },
-      cipher: credentialCipher(stack.config),
-      publicUrl: stack.config.ARO_PUBLIC_URL,
-      planLimits: stack.config.ARO_PLAN_LIMITS,
-    });
-    const intruder = appointmentWorkflowId(pooledB.id, 'intruder');
-    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: intruder, runId: 'run' } });
+    const skills = pooledSkills();
+    const command = confirmationCommand(pooledA.id, pooledB.id, 'intruder', { name: 'Mallory', phone: uniquePhone() });
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: command.workflowId, runId: 'run' } });
     const sentBefore = twilio.messages.length;
-    const command: SendMessageCommand = {
-      tenantId: pooledA.id,
-      commandId: `${intruder}:confirm`,
-      workflowId: intruder,
-      appointmentExternalId: 'intruder',
-      to: uniquePhone(),
-      patientName: 'Mallory',
-      channel: 'sms',
-      template: 'booking_confirmation',
-      urgency: 'transactional',
-      at: new Date().toISOString(),
-      appointment: { externalId: 'intruder', startsAt: DateTime.now().plus({ days: 2 }).toISO()!, durationMinutes: 30, patient: { name: 'Mallory', phone: '+15550000000' } },
-      policy: { quietHours: null, frequencyCap: null, whatsappDeliveryWindow: null } as unknown as SendMessageCommand['policy'],
-    };
     await assert.rejects(env.run(skills['messaging.send'], command), (err: { type?: string; message: string }) => {
       assert.equal(err.type, ErrorType.InvalidCommand);
       assert.match(err.message, /scheduled by appt:.*a lifecycle of another tenant/);

@@ -63,12 +63,13 @@ export async function startTemporalDevServer(options: StartTemporalDevServerOpti
     if (problem === null) {
       return { address, uiUrl: options.uiPort === null ? null : `http://${host}:${options.uiPort}`, pid: server.pid!, stop: server.stop };
     }
+    // Read before stop(), after which every server has exited.
+    const exitedOnItsOwn = server.exitReason() !== null;
     await server.stop();
     // The dev server picks some of its ports itself (cluster membership, its HTTP API) by asking for
     // a free one and binding it later; another process may take it in between, and the server then
     // panics at start-up. A second start picks new ones. A server that hangs is not started again.
-    const exitedEarly = server.exitReason() !== null;
-    if (!exitedEarly || attempt === START_ATTEMPTS) throw new Error(`Temporal dev server on ${address} ${problem}:\n${server.log.join('\n')}`);
+    if (!exitedOnItsOwn || attempt === START_ATTEMPTS) throw new Error(`Temporal dev server on ${address} ${problem}:\n${server.log.join('\n')}`);
   }
 }
 

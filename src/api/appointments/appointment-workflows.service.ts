@@ -216,9 +216,9 @@ export class AppointmentWorkflows {
   /**
    * A staff action as a Temporal update: answers with the state after it, throws
    * StaffActionRefusedError when the workflow refuses it and WorkflowNotFoundError when the
-   * lifecycle has closed or never started.
+   * lifecycle has closed or never started. `updateId`: a repeat with the same id, in the same run,
+   * gets the first outcome from the server and changes nothing.
    */
-  /** `updateId`: a repeat with the same id, in the same run, gets the first outcome from the server and changes nothing. */
   async staffAction<A extends StaffActionName>(
     tenantId: string,
     externalId: string,

@@ -58,17 +58,18 @@ export function cancellationRate(f: Figures): number | null {
   return f.appointments > 0 ? f.cancellations / f.appointments : null;
 }
 
+/** `weekStarts`: at least one Monday, oldest first. */
 export function useWeeklyStats(weekStarts: DateTime[]): { data?: WeeklyStats; error?: CombinedError } {
   const key = weekStarts.map((w) => w.toISO()).join(',');
   // The key stands for the weeks: a new array of the same weeks asks nothing again.
   const variables = useMemo(() => {
-    const boundaries = [...weekStarts, weekStarts[weekStarts.length - 1]?.plus({ weeks: 1 })].filter((w) => w !== undefined).map((w) => w.toISO()!);
-    return { from: boundaries[0] ?? '', to: boundaries[boundaries.length - 1] ?? '', boundaries };
+    const boundaries = [...weekStarts, weekStarts[weekStarts.length - 1].plus({ weeks: 1 })].map((w) => w.toISO()!);
+    return { from: boundaries[0], to: boundaries[boundaries.length - 1], boundaries };
   }, [key]);
-  const [{ data, error }] = useQuery({ query: WeeklyStatsDocument, variables, requestPolicy: 'network-only', pause: weekStarts.length === 0 });
+  const [{ data, error }] = useQuery({ query: WeeklyStatsDocument, variables, requestPolicy: 'network-only' });
   if (error || !data) return { error };
   // Each week's start as the server answered it, in the clinic's zone: an answer still on screen from
   // the previous range keeps its own labels.
-  const zone = weekStarts[0]?.zone;
+  const zone = weekStarts[0].zone;
   return { data: { total: data.total, weeks: data.weeks.map((figures) => ({ start: DateTime.fromISO(figures.from, { zone }), figures })) } };
 }
